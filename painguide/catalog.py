@@ -1,0 +1,375 @@
+"""Load and validate the content tree; every problem is reported as ``file:line: field: message``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from painguide.schema import (
+    DOCUMENT,
+    ENTRY_TYPES,
+    Glossary,
+    Module,
+    SourceList,
+    Term,
+)
+from painguide.schema import Source as SourceModel
+
+SOURCES_FILE = "sources.yaml"
+GLOSSARY_FILE = "glossary.yaml"
+MODULES_DIR = "modules"
+
+Entry = Any  # one of the entry models in painguide.schema (a discriminated union)
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the content, located as precisely as the YAML allows."""
+
+    path: str
+    line: int | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+class ContentError(Exception):
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = sorted(problems)
+        super().__init__(f"{len(self.problems)} content problem(s):\n" + "\n".join(map(str, self.problems)))
+
+
+@dataclass
+class Catalog:
+    root: Path
+    entries: dict[str, Entry] = field(default_factory=dict)
+    modules: dict[str, Module] = field(default_factory=dict)
+    sources: dict[str, SourceModel] = field(default_factory=dict)
+    glossary: list[Term] = field(default_factory=list)
+    paths: dict[str, Path] = field(default_factory=dict)
+
+    def by_type(self, entry_type: str) -> list[Entry]:
+        return sorted((e for e in self.entries.values() if e.type == entry_type), key=_order)
+
+    def treatments_of(self, component: str) -> list[Entry]:
+        return [e for e in self.by_type("treatment") if e.component == component]
+
+
+def _order(entry: Entry) -> tuple[int, str]:
+    # Team questions have a fixed set-up order; everything else reads best alphabetically.
+    team = getattr(entry, "team", None)
+    return (team.order if team else 0, entry.title.lower())
+
+
+# --- YAML ------------------------------------------------------------------------------------
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text so the schema reports a bad date with its field."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass
+class Parsed:
+    data: Any
+    node: yaml.Node
+
+
+def parse(path: Path, shown: str) -> Parsed | Problem:
+    """Parse one YAML file safely: never constructs Python objects, never raises for bad content."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return Problem(shown, None, None, f"cannot read file: {exc.strerror}")
+    if not raw.strip():
+        return Problem(shown, None, None, "file is empty")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return Problem(
+            shown, line, None, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8"
+        )
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return Problem(shown, None, None, "file is empty")
+        if duplicate := _first_duplicate_key(node):
+            return Problem(shown, duplicate.start_mark.line + 1, duplicate.value, "key appears twice")
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        detail = str(exc.problem or exc.context or "invalid YAML")
+        if "constructor for the tag" in detail:
+            tag = detail.split("tag", 1)[1].strip(" '").removeprefix("tag:yaml.org,2002:")
+            detail = f"YAML tag '!!{tag}' is not allowed: content files are plain data, never code"
+        return Problem(shown, line, None, f"YAML syntax error: {detail}")
+    except yaml.YAMLError as exc:
+        return Problem(shown, None, None, f"YAML error: {exc}")
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict):
+        return Problem(shown, 1, None, f"expected a mapping of fields, found {type(data).__name__}")
+    return Parsed(data, node)
+
+
+def _first_duplicate_key(node: yaml.Node) -> yaml.Node | None:
+    # PyYAML silently keeps the last of two equal keys; an author would lose text without noticing.
+    if isinstance(node, yaml.MappingNode):
+        seen: set[object] = set()
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                if key.value in seen:
+                    return key
+                seen.add(key.value)
+            if found := _first_duplicate_key(value):
+                return found
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            if found := _first_duplicate_key(item):
+                return found
+    return None
+
+
+def line_of(node: yaml.Node, loc: Iterable[str | int]) -> int:
+    """1-based line of the deepest node along ``loc`` (the parent's line when a key is missing)."""
+    for part in loc:
+        child: yaml.Node | None = None
+        if isinstance(node, yaml.MappingNode):
+            child = next((v for k, v in node.value if k.value == part), None)
+            if child is None:  # point at the offending key itself when it exists (extra fields)
+                child = next((k for k, _ in node.value if k.value == part), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            child = node.value[part]
+        if child is None:
+            break
+        node = child
+    return node.start_mark.line + 1
+
+
+# --- schema errors ---------------------------------------------------------------------------
+
+_TAGS = set(ENTRY_TYPES) | {"module"}
+
+
+def _field_path(loc: Sequence[str | int]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _message(error: Any) -> str:
+    kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
+    shown = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
+    if len(shown) > 60:
+        shown = shown[:57] + "...'"
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "extra_forbidden":
+        return "unknown field (check the spelling; guidelines/schema.json lists the allowed fields)"
+    if kind == "literal_error":
+        return f"{shown} is not one of {ctx.get('expected', '').replace(chr(39), '')}"
+    if kind == "union_tag_invalid":
+        return f"{shown} is not one of {', '.join(sorted(_TAGS))}"
+    if kind == "union_tag_not_found":
+        return f"required field is missing (one of {', '.join(sorted(_TAGS))})"
+    if kind.startswith("date"):
+        return f"{shown} is not a valid date (write YYYY-MM-DD)"
+    if kind == "string_pattern_mismatch" and "a-z0-9" in str(ctx.get("pattern", "")):
+        return f"{shown} is not a slug (lowercase letters, digits and single hyphens)"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return message if kind == "value_error" else f"{message} (got {shown})"
+
+
+def schema_problems(exc: ValidationError, node: yaml.Node, shown: str) -> list[Problem]:
+    problems = []
+    for error in exc.errors():
+        loc = list(error["loc"])
+        if loc and loc[0] in _TAGS:  # the discriminated union's tag is not a real field
+            loc = loc[1:]
+        if error["type"].startswith("union_tag"):
+            loc = ["type"]
+        problems.append(Problem(shown, line_of(node, loc), _field_path(loc) or None, _message(error)))
+    return problems
+
+
+def _validate(model: Any, parsed: Parsed, shown: str) -> tuple[Any, list[Problem]]:
+    try:
+        if isinstance(model, type) and issubclass(model, BaseModel):
+            return model.model_validate(parsed.data), []
+        return model.validate_python(parsed.data), []
+    except ValidationError as exc:
+        return None, schema_problems(exc, parsed.node, shown)
+
+
+# --- the tree --------------------------------------------------------------------------------
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def content_files(root: Path) -> Iterator[Path]:
+    for path in sorted(root.rglob("*")):
+        if path.suffix in {".yaml", ".yml"} and path.name not in {SOURCES_FILE, GLOSSARY_FILE}:
+            yield path
+
+
+def validate(root: Path) -> tuple[Catalog, list[Problem]]:
+    """Load every file under ``root`` and check it alone and against the others. Never raises."""
+    catalog = Catalog(root=root)
+    problems: list[Problem] = []
+    nodes: dict[str, tuple[yaml.Node, str]] = {}
+    if not root.is_dir():
+        return catalog, [Problem(_shown(root), None, None, "content directory not found")]
+
+    for name, model in ((SOURCES_FILE, SourceList), (GLOSSARY_FILE, Glossary)):
+        shown = _shown(root / name)
+        parsed = parse(root / name, shown) if (root / name).exists() else Problem(shown, None, None, "file is missing")
+        if isinstance(parsed, Problem):
+            problems.append(parsed)
+            continue
+        value, found = _validate(model, parsed, shown)
+        problems += found
+        nodes[name] = (parsed.node, shown)
+        if isinstance(value, SourceList):
+            for i, source in enumerate(value.sources):
+                if source.id in catalog.sources:
+                    problems.append(Problem(shown, line_of(parsed.node, ["sources", i, "id"]), "id", f"duplicate source id '{source.id}'"))
+                catalog.sources[source.id] = source
+        elif isinstance(value, Glossary):
+            catalog.glossary = list(value.terms)
+
+    for path in content_files(root):
+        shown = _shown(path)
+        parsed = parse(path, shown)
+        if isinstance(parsed, Problem):
+            problems.append(parsed)
+            continue
+        doc, found = _validate(DOCUMENT, parsed, shown)
+        problems += found
+        if doc is None:
+            continue
+        id_line = line_of(parsed.node, ["id"])
+        if doc.id != path.stem:
+            problems.append(Problem(shown, id_line, "id", f"'{doc.id}' must equal the file name '{path.stem}'"))
+            continue
+        in_modules = path.parent.name == MODULES_DIR
+        if (doc.type == "module") != in_modules:
+            where = "in modules/" if doc.type == "module" else "outside modules/"
+            problems.append(Problem(shown, line_of(parsed.node, ["type"]), "type", f"a {doc.type} file belongs {where}"))
+            continue
+        if doc.id in catalog.paths:
+            other_node, other = nodes[doc.id]
+            problems.append(Problem(shown, id_line, "id", f"duplicate id '{doc.id}' (also in {other}:{line_of(other_node, ['id'])})"))
+            continue
+        catalog.paths[doc.id] = path
+        nodes[doc.id] = (parsed.node, shown)
+        (catalog.modules if doc.type == "module" else catalog.entries)[doc.id] = doc
+
+    problems += _cross_references(catalog, nodes)
+    return catalog, sorted(set(problems))
+
+
+def _cross_references(catalog: Catalog, nodes: dict[str, tuple[yaml.Node, str]]) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def unresolved(doc_id: str, loc: list[str | int], message: str) -> None:
+        node, shown = nodes[doc_id]
+        problems.append(Problem(shown, line_of(node, loc), _field_path(loc), message))
+
+    for doc_id, doc in [*catalog.entries.items(), *catalog.modules.items()]:
+        for i, ref in enumerate(doc.sources):
+            if ref.id not in catalog.sources:
+                unresolved(doc_id, ["sources", i], f"'{ref.id}' is not a source in {SOURCES_FILE}")
+        for i, rel in enumerate(getattr(doc, "related", [])):
+            if rel not in catalog.entries:
+                unresolved(doc_id, ["related", i], f"'{rel}' is not an entry id")
+    for doc_id, module in catalog.modules.items():
+        lesson_ids = {lesson.entry for lesson in module.lessons}
+        for i, lesson in enumerate(module.lessons):
+            if lesson.entry not in catalog.entries:
+                unresolved(doc_id, ["lessons", i, "entry"], f"'{lesson.entry}' is not an entry id")
+        for i, question in enumerate(module.questions):
+            if question.entry not in lesson_ids:
+                unresolved(doc_id, ["questions", i, "entry"], f"'{question.entry}' is not one of this module's lessons")
+        for i, pre in enumerate(module.prerequisites):
+            if pre not in catalog.modules:
+                unresolved(doc_id, ["prerequisites", i], f"'{pre}' is not a module id")
+    for cycle in _cycles({m.id: m.prerequisites for m in catalog.modules.values()}):
+        unresolved(cycle[0], ["prerequisites"], "prerequisite cycle: " + " -> ".join([*cycle, cycle[0]]))
+    if GLOSSARY_FILE in nodes:
+        seen: set[str] = set()
+        for i, term in enumerate(catalog.glossary):
+            if term.term.lower() in seen:
+                unresolved(GLOSSARY_FILE, ["terms", i, "term"], f"duplicate term '{term.term}'")
+            seen.add(term.term.lower())
+            if term.entry and term.entry not in catalog.entries:
+                unresolved(GLOSSARY_FILE, ["terms", i, "entry"], f"'{term.entry}' is not an entry id")
+    return problems
+
+
+def _cycles(graph: dict[str, list[str]]) -> list[list[str]]:
+    """Each prerequisite cycle once, starting from its smallest id."""
+    found: set[tuple[str, ...]] = set()
+
+    def visit(node: str, path: list[str]) -> None:
+        for nxt in graph.get(node, []):
+            if nxt in path:
+                cycle = path[path.index(nxt) :]
+                start = cycle.index(min(cycle))
+                found.add(tuple(cycle[start:] + cycle[:start]))
+            elif nxt in graph and len(path) < len(graph):
+                visit(nxt, [*path, nxt])
+
+    for start in graph:
+        visit(start, [start])
+    return [list(c) for c in sorted(found)]
+
+
+def load(root: Path) -> Catalog:
+    """The validated catalog, or ContentError listing every problem."""
+    catalog, problems = validate(root)
+    if problems:
+        raise ContentError(problems)
+    return catalog
+
+
+def check_files(names: Sequence[str]) -> int:
+    """Schema-check single files (no cross-file checks): authors' quick feedback while writing."""
+    status = 0
+    for name in names:
+        path = Path(name)
+        parsed = parse(path, name)
+        if isinstance(parsed, Problem):
+            print(parsed)
+            status = 1
+            continue
+        model = {SOURCES_FILE: SourceList, GLOSSARY_FILE: Glossary}.get(path.name, DOCUMENT)
+        _, found = _validate(model, parsed, name)
+        for problem in sorted(found):
+            print(problem)
+        if not found:
+            print(f"{name}: OK")
+        status |= bool(found)
+    return status
+

@@ -1,0 +1,8 @@
+"""Schema-check individual content files (authors' quick check; `painguide validate` checks the whole tree)."""
+
+import sys
+
+from painguide.catalog import check_files
+
+if __name__ == "__main__":
+    sys.exit(check_files(sys.argv[1:]))
