@@ -1,0 +1,46 @@
+"""FastAPI application factory: the API at /api/v1, its docs at /api/docs, the site at /."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
+
+from api import errors
+from api.caching import ETagMiddleware
+from api.routes import entries, export, health, modules, search
+from api.site import SiteFiles
+from painguide.release import Releases
+from painguide.settings import Settings, get_settings
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="PainGuide API",
+        version="1",
+        summary="Integrative chronic-pain care guidance: entries, curriculum modules and search.",
+        description="Read-only JSON API. Content is public: any origin may GET. "
+        "Errors are `{\"error\": {\"code\", \"message\"}}`.",
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url=f"{API_PREFIX}/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.releases = Releases(settings.build_dir, settings.search_cache_size)
+    errors.install(app)
+
+    api = APIRouter(prefix=API_PREFIX)
+    for module in (health, entries, search, modules, export):
+        api.include_router(module.router)
+    app.include_router(api)
+    app.mount("/", SiteFiles(app.state.releases), name="site")
+
+    app.add_middleware(ETagMiddleware, prefix=API_PREFIX, max_age=settings.cache_max_age,
+                       skip=(f"{API_PREFIX}/health",))
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET"],
+                       allow_credentials=False)
+    return app

@@ -1,0 +1,207 @@
+/* PainGuide page behaviour: print buttons, knowledge checks, the assignment builder, Find guidance.
+   Runs on first load and after every instant navigation (Material's document$). No server needed
+   except for Find guidance, which calls the API when the site is served by `painguide serve`. */
+(function () {
+  "use strict";
+
+  function setupPrint(root) {
+    root.querySelectorAll(".pg-print").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () { window.print(); });
+    });
+  }
+
+  function setupQuiz(form) {
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var right = 0, questions = form.querySelectorAll(".pg-question");
+      questions.forEach(function (fs) {
+        var chosen = fs.querySelector("input:checked");
+        var feedback = fs.querySelector(".pg-feedback");
+        var explanation = fs.querySelector(".pg-explanation");
+        var answer = fs.getAttribute("data-answer");
+        feedback.hidden = false;
+        feedback.classList.remove("pg-right", "pg-wrong");
+        if (!chosen) {
+          feedback.textContent = "Choose an answer for this question.";
+          explanation.hidden = true;
+          return;
+        }
+        var correct = chosen.value === answer;
+        if (correct) right += 1;
+        feedback.classList.add(correct ? "pg-right" : "pg-wrong");
+        var label = fs.querySelectorAll("label")[Number(answer)].textContent.trim();
+        feedback.textContent = correct ? "Correct." : "Not quite. The answer is: " + label;
+        explanation.hidden = false;
+      });
+      form.querySelector(".pg-score").textContent =
+        "You answered " + right + " of " + questions.length + " correctly.";
+    });
+  }
+
+  /* Builder state lives in the URL: ?group=Name&m=id:2026-12-01,id2: — so a link reopens it. */
+  function setupBuilder(form) {
+    var modules = JSON.parse(form.getAttribute("data-modules"));
+    var sheet = document.querySelector(".pg-sheet");
+    var linkBox = form.querySelector("#pg-link");
+    var group = form.querySelector("#pg-group");
+
+    function read() {
+      var params = new URLSearchParams(window.location.search);
+      group.value = params.get("group") || "";
+      var chosen = {};
+      (params.get("m") || "").split(",").forEach(function (pair) {
+        if (!pair) return;
+        var parts = pair.split(":");
+        chosen[parts[0]] = parts[1] || "";
+      });
+      form.querySelectorAll('input[name="module"]').forEach(function (box) {
+        box.checked = Object.prototype.hasOwnProperty.call(chosen, box.value);
+        var due = form.querySelector('input[name="due-' + box.value + '"]');
+        if (due) due.value = /^\d{4}-\d{2}-\d{2}$/.test(chosen[box.value] || "") ? chosen[box.value] : "";
+      });
+    }
+
+    function state() {
+      var picked = [];
+      form.querySelectorAll('input[name="module"]:checked').forEach(function (box) {
+        var due = form.querySelector('input[name="due-' + box.value + '"]');
+        picked.push({ id: box.value, due: due ? due.value : "" });
+      });
+      return { group: group.value.trim(), picked: picked };
+    }
+
+    function render() {
+      var s = state();
+      var params = new URLSearchParams();
+      if (s.group) params.set("group", s.group);
+      if (s.picked.length) params.set("m", s.picked.map(function (p) { return p.id + ":" + p.due; }).join(","));
+      var query = params.toString();
+      var url = window.location.href.split(/[?#]/)[0] + (query ? "?" + query : "");
+      history.replaceState(history.state, "", url);
+      linkBox.value = url;
+
+      sheet.textContent = "";
+      var h = document.createElement("h2");
+      h.textContent = "Assignment sheet" + (s.group ? ": " + s.group : "");
+      sheet.appendChild(h);
+      if (!s.picked.length) {
+        var p = document.createElement("p");
+        p.textContent = "Choose at least one module above.";
+        sheet.appendChild(p);
+        return;
+      }
+      var table = document.createElement("table");
+      var head = table.createTHead().insertRow();
+      ["Module", "Time", "Due", "Done"].forEach(function (t) {
+        var th = document.createElement("th"); th.scope = "col"; th.textContent = t; head.appendChild(th);
+      });
+      var body = table.createTBody(), total = 0;
+      s.picked.forEach(function (p) {
+        var m = modules.find(function (x) { return x.id === p.id; });
+        if (!m) return;
+        total += m.minutes;
+        var row = body.insertRow();
+        var a = document.createElement("a"); a.href = m.url; a.textContent = m.title;
+        row.insertCell().appendChild(a);
+        row.insertCell().textContent = m.minutes + " min";
+        row.insertCell().textContent = p.due || "—";
+        row.insertCell().textContent = "☐";
+      });
+      sheet.appendChild(table);
+      var sum = document.createElement("p");
+      sum.textContent = "Total time: about " + total + " minutes.";
+      sheet.appendChild(sum);
+    }
+
+    read();
+    render();
+    form.addEventListener("input", render);
+    form.addEventListener("change", render);
+    form.querySelector(".pg-copy").addEventListener("click", function () {
+      linkBox.select();
+      if (navigator.clipboard) navigator.clipboard.writeText(linkBox.value).catch(function () {});
+    });
+  }
+
+  function setupFind(form) {
+    var out = document.querySelector(".pg-find-results");
+    var params = new URLSearchParams(window.location.search);
+    ["q", "type", "component", "audience"].forEach(function (name) {
+      if (params.get(name)) form.elements[name].value = params.get(name);
+    });
+
+    function show(message) {
+      out.textContent = "";
+      var p = document.createElement("p");
+      p.textContent = message;
+      out.appendChild(p);
+    }
+
+    function run() {
+      var query = new URLSearchParams();
+      ["q", "type", "component", "audience"].forEach(function (name) {
+        var v = form.elements[name].value.trim();
+        if (v) query.set(name, v);
+      });
+      if (!query.get("q")) { show("Type a word or question to search."); return; }
+      history.replaceState(history.state, "", "?" + query.toString());
+      if (window.location.protocol === "file:") {
+        show("Find guidance needs the PainGuide server. Use the search box at the top of the page instead.");
+        return;
+      }
+      query.set("limit", "20");
+      fetch(new URL("/api/v1/search?" + query.toString(), window.location.href))
+        .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+        .then(function (data) {
+          out.textContent = "";
+          var meta = document.createElement("p");
+          meta.textContent = data.total + (data.total === 1 ? " result" : " results");
+          out.appendChild(meta);
+          if (data.suggestion) {
+            var dym = document.createElement("p");
+            var a = document.createElement("a");
+            a.href = "?q=" + encodeURIComponent(data.suggestion);
+            a.textContent = data.suggestion;
+            dym.append("Did you mean ", a, "?");
+            out.appendChild(dym);
+          }
+          var list = document.createElement("ol");
+          data.results.forEach(function (hit) {
+            var li = document.createElement("li");
+            var a = document.createElement("a");
+            a.href = new URL(hit.url, window.location.href).href;
+            a.textContent = hit.title;
+            var p = document.createElement("p");
+            /* snippets are escaped by the server; only <mark> tags are kept */
+            p.innerHTML = hit.snippet.replace(/<(?!\/?mark>)[^>]*>/g, "");
+            li.append(a, " (" + hit.type.replace("-", " ") + ")", p);
+            list.appendChild(li);
+          });
+          out.appendChild(list);
+        })
+        .catch(function () {
+          show("The search service is not available here. Use the search box at the top of the page.");
+        });
+    }
+
+    form.addEventListener("submit", function (event) { event.preventDefault(); run(); });
+    form.addEventListener("change", function () { if (form.elements.q.value.trim()) run(); });
+    if (params.get("q")) run();
+  }
+
+  function init() {
+    setupPrint(document);
+    document.querySelectorAll("form.pg-quiz").forEach(setupQuiz);
+    document.querySelectorAll("form.pg-builder").forEach(setupBuilder);
+    document.querySelectorAll("form.pg-find").forEach(setupFind);
+  }
+
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(init);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();

@@ -1,0 +1,103 @@
+"""`painguide build`: site + search index + catalog export, swapped into place atomically.
+
+Layout of the build directory::
+
+    build/current -> releases/20261122T101500-1a2b3c   (a symlink, replaced with one rename)
+    build/releases/<id>/site/       the MkDocs site
+    build/releases/<id>/index/      the Whoosh index
+    build/releases/<id>/catalog.json
+
+Everything is written into a staging directory first; only a complete release is ever pointed to,
+so a failed build leaves the last good output untouched and a running server never sees half of one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from painguide import catalog as catalog_mod
+from painguide import search, urls
+
+CURRENT = "current"
+RELEASES = "releases"
+KEEP_RELEASES = 3  # the current one and two before it, for requests still reading them
+
+
+def export(catalog: catalog_mod.Catalog) -> dict[str, Any]:
+    """The whole catalog as one JSON-ready document (also served by /api/v1/export)."""
+    return {
+        "entries": [
+            {**e.model_dump(mode="json", exclude_none=True), "url": urls.url(urls.entry_page(e))}
+            for e in sorted(catalog.entries.values(), key=lambda e: e.id)
+        ],
+        "modules": [
+            {**m.model_dump(mode="json", exclude_none=True), "url": urls.url(urls.module_page(m.id))}
+            for m in sorted(catalog.modules.values(), key=lambda m: m.id)
+        ],
+        "sources": [s.model_dump(mode="json", exclude_none=True) for s in catalog.sources.values()],
+        "glossary": [t.model_dump(mode="json", exclude_none=True) for t in catalog.glossary],
+    }
+
+
+def build_site(config_file: Path, content: Path, site_dir: Path) -> None:
+    """Run MkDocs in strict mode (a warning or broken link fails the build)."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    config = load_config(str(config_file), site_dir=str(site_dir), strict=True)
+    config["extra"]["content_dir"] = str(content.resolve())
+    mkdocs_build(config)
+
+
+def build(content: Path, out: Path, config_file: Path, *, site: bool = True) -> Path:
+    """Validate, build everything into staging, then publish it. Returns the new release path."""
+    catalog = catalog_mod.load(content)  # raises ContentError before anything is written
+    releases = out / RELEASES
+    releases.mkdir(parents=True, exist_ok=True)
+    release_id = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+    staging = out / f".staging-{release_id}"
+    try:
+        staging.mkdir()
+        if site:
+            build_site(config_file, content, staging / "site")
+        search.build_index(
+            search.catalog_documents(catalog), staging / "index", synonyms=search.synonym_groups(catalog)
+        )
+        (staging / "catalog.json").write_text(json.dumps(export(catalog)), encoding="utf-8")
+        final = releases / release_id
+        staging.rename(final)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    publish(out, final)
+    return final
+
+
+def publish(out: Path, release: Path) -> None:
+    link = out / f".{CURRENT}-{release.name}"
+    link.symlink_to(Path(RELEASES) / release.name)
+    os.replace(link, out / CURRENT)  # atomic on POSIX: readers see the old or the new, never neither
+    _prune(out / RELEASES, keep=release.name)
+
+
+def _prune(releases: Path, keep: str) -> None:
+    old = sorted(p for p in releases.iterdir() if p.name != keep)
+    for path in old[: max(0, len(old) - (KEEP_RELEASES - 1))]:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def current(out: Path) -> Path | None:
+    """The published release, or None when nothing has been built yet."""
+    link = out / CURRENT
+    try:
+        target = os.readlink(link)
+    except OSError:
+        return None
+    path = (out / target).resolve()
+    return path if (path / "catalog.json").exists() else None

@@ -1,0 +1,96 @@
+"""The `painguide` command: validate, build, serve."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from painguide.catalog import ContentError, validate
+from painguide.settings import get_settings
+
+
+def _validate(args: argparse.Namespace) -> int:
+    catalog, problems = validate(Path(args.dir))
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s) found in {args.dir}", file=sys.stderr)
+        return 1
+    print(f"{args.dir}: {len(catalog.entries)} entries, {len(catalog.modules)} modules, "
+          f"{len(catalog.sources)} sources, {len(catalog.glossary)} glossary terms: all valid")
+    return 0
+
+
+def _build(args: argparse.Namespace) -> int:
+    from painguide import build
+
+    try:
+        release = build.build(Path(args.content), Path(args.out), Path(args.config))
+    except ContentError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"build failed: {len(exc.problems)} content problem(s); nothing was changed", file=sys.stderr)
+        return 1
+    except Exception as exc:  # MkDocs aborts (strict warnings, broken links) and I/O errors
+        print(f"build failed: {exc}; the previous build is untouched", file=sys.stderr)
+        return 1
+    print(f"built {release} and published it as {Path(args.out) / build.CURRENT}")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from painguide import build
+
+    settings = get_settings()
+    if build.current(settings.build_dir) is None:
+        print("nothing built yet: building first", file=sys.stderr)
+        status = _build(argparse.Namespace(content=settings.content_dir, out=settings.build_dir,
+                                           config=settings.mkdocs_config))
+        if status:
+            return status
+    print(f"PainGuide: site http://{args.host}:{args.port}/  API http://{args.host}:{args.port}/api/v1  "
+          f"docs http://{args.host}:{args.port}/api/docs", file=sys.stderr)
+    uvicorn.run("api.app:create_app", factory=True, host=args.host, port=args.port,
+                workers=args.workers, log_level=args.log_level)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    settings = get_settings()
+    root = argparse.ArgumentParser(prog="painguide", description=__doc__)
+    commands = root.add_subparsers(dest="command", required=True)
+
+    p = commands.add_parser("validate", help="check every content file; exit 1 on any problem")
+    p.add_argument("dir", nargs="?", default=str(settings.content_dir))
+    p.set_defaults(run=_validate)
+
+    p = commands.add_parser("build", help="build the site and search index, then swap them in atomically")
+    p.add_argument("--content", default=str(settings.content_dir))
+    p.add_argument("--out", default=str(settings.build_dir))
+    p.add_argument("--config", default=str(settings.mkdocs_config))
+    p.set_defaults(run=_build)
+
+    p = commands.add_parser("serve", help="serve the site at / and the API at /api/v1 (builds if needed)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=1)
+    p.add_argument("--log-level", default="info")
+    p.set_defaults(run=_serve)
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    args = parser().parse_args(argv)
+    return int(args.run(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

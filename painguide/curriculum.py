@@ -1,0 +1,208 @@
+"""Trainer pages: one page, handout and answer key per module, the index and the assignment builder.
+
+The knowledge check and the builder run in the browser with no server (assets/javascripts/*.js);
+these pages only carry the data they need, escaped, in plain HTML forms.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from painguide import urls
+from painguide.catalog import Catalog
+from painguide.pages import bullets, date, front_matter, indent, link, numbered, section
+from painguide.render import escape
+
+ROLE_LABEL = {
+    "clinicians": "Clinicians",
+    "nurses-and-medical-assistants": "Nurses and medical assistants",
+    "pharmacists": "Pharmacists",
+    "behavioral-health-staff": "Behavioral health staff",
+    "front-desk-staff": "Front-desk staff",
+    "patients": "Patients",
+}
+LETTERS = "ABCDEF"
+
+
+def _facts(module: Any) -> str:
+    roles = ", ".join(ROLE_LABEL[r] for r in module.audiences)
+    return f"**For:** {roles} · **Level:** {module.level} · **Time:** about {module.duration_minutes} minutes"
+
+
+def _lessons(src: str, module: Any, catalog: Catalog) -> str:
+    return numbered(
+        f"[{catalog.entries[lesson.entry].title}]({link(src, urls.entry_page(catalog.entries[lesson.entry]))})"
+        f" — {lesson.focus}"
+        for lesson in module.lessons
+    )
+
+
+def _prerequisites(src: str, module: Any, catalog: Catalog) -> str:
+    return bullets(
+        f"[{catalog.modules[p].title}]({link(src, urls.module_page(p))})" for p in module.prerequisites
+    )
+
+
+def _vignette(module: Any, level: int = 2) -> str:
+    v = module.vignette
+    return section(f"Case: {v.title}", f"{v.text}\n\n**Discuss:**\n\n{bullets(v.discussion_prompts)}", level)
+
+
+def _quiz(module: Any) -> str:
+    """A self-marking knowledge check: plain HTML; quiz.js adds feedback without a server."""
+    parts = [f'<form class="pg-quiz" data-module="{escape(module.id)}" aria-label="Knowledge check">']
+    for i, q in enumerate(module.questions, 1):
+        name = f"q{i}"
+        parts.append(f'<fieldset class="pg-question" data-answer="{q.choices.index(q.answer)}">')
+        parts.append(f"<legend>{i}. {escape(q.prompt)}</legend>")
+        for j, choice in enumerate(q.choices):
+            parts.append(
+                f'<label><input type="radio" name="{name}" value="{j}"> {escape(choice)}</label>'
+            )
+        parts.append(f'<p class="pg-feedback" role="status" aria-live="polite" hidden></p>')
+        parts.append(f'<p class="pg-explanation" hidden>{escape(q.explanation)}</p>')
+        parts.append("</fieldset>")
+    parts.append('<button class="md-button md-button--primary" type="submit">Check my answers</button>')
+    parts.append('<p class="pg-score" role="status" aria-live="polite"></p>')
+    parts.append("</form>")
+    return "\n".join(parts)
+
+
+def module_page(module: Any, catalog: Catalog) -> str:
+    src = urls.module_page(module.id)
+    out = [
+        front_matter(module.title, module.summary, ["Curriculum module", "For trainers"]),
+        f"# {module.title}\n",
+        f"{module.summary}\n{{: .pg-lead }}\n",
+        f"{_facts(module)}\n{{: .pg-meta }}\n",
+        f"[Learner handout]({link(src, urls.module_page(module.id, 'handout'))}){{ .md-button }} "
+        f"[Answer key for trainers]({link(src, urls.module_page(module.id, 'answers'))}){{ .md-button }} "
+        f"[Assign this module]({link(src, 'trainers/assign.md')}?m={module.id}){{ .md-button }}\n",
+        section("Objectives", "By the end of this module, learners can:\n\n" + bullets(module.objectives), 2),
+    ]
+    if module.prerequisites:
+        out.append(section("Before you start", _prerequisites(src, module, catalog), 2))
+    out += [
+        section("Lessons", "Read these entries in order.\n\n" + _lessons(src, module, catalog), 2),
+        _vignette(module),
+        section("Knowledge check", "Choose one answer for each question, then check your answers. "
+                "Nothing is sent anywhere.\n\n" + _quiz(module), 2),
+        section(f"Assignment: {module.assignment.title}", module.assignment.instructions, 2),
+        f"Last reviewed {date(module.reviewed)}.\n{{: .pg-meta }}\n",
+    ]
+    return "\n".join(out)
+
+
+def handout_page(module: Any, catalog: Catalog) -> str:
+    src = urls.module_page(module.id, "handout")
+    questions = "\n\n".join(
+        f"{i}. {escape(q.prompt)}\n\n" + indent("\n".join(f"- [ ] {escape(c)}" for c in q.choices), 3)
+        for i, q in enumerate(module.questions, 1)
+    )
+    return "\n".join([
+        front_matter(f"{module.title}: learner handout", module.summary, ["Curriculum module"]),
+        f"# {module.title}: learner handout\n",
+        '<button class="md-button pg-print" type="button" hidden>Print this handout</button>\n',
+        f"{_facts(module)}\n\n**Name:** ____________________  **Date:** ____________\n",
+        section("What you will be able to do", bullets(module.objectives), 2),
+        section("Read, in this order", _lessons(src, module, catalog), 2),
+        _vignette(module),
+        section("Check your knowledge", questions, 2),
+        section(f"Assignment: {module.assignment.title}", module.assignment.instructions, 2),
+    ])
+
+
+def answers_page(module: Any, catalog: Catalog) -> str:
+    src = urls.module_page(module.id, "answers")
+    items = []
+    for i, q in enumerate(module.questions, 1):
+        entry = catalog.entries[q.entry]
+        letter = LETTERS[q.choices.index(q.answer)]
+        items.append(
+            f"{i}. {q.prompt}\n\n   **Answer: {letter}. {q.answer}**\n\n   {q.explanation} "
+            f"(See [{entry.title}]({link(src, urls.entry_page(entry))}).)"
+        )
+    return "\n".join([
+        front_matter(f"{module.title}: answer key", f"Answers and explanations for {module.title}.", ["For trainers"]),
+        f"# {module.title}: answer key\n",
+        "!!! warning \"For trainers\"\n    Keep this page for facilitators; learners use the handout.\n",
+        '<button class="md-button pg-print" type="button" hidden>Print the answer key</button>\n',
+        "\n\n".join(items) + "\n",
+    ])
+
+
+def trainers_index(catalog: Catalog) -> str:
+    src = "trainers/index.md"
+    total = sum(m.duration_minutes for m in catalog.modules.values())
+    rows = "\n".join(
+        f"| [{m.title}]({link(src, urls.module_page(m.id))}) | {', '.join(ROLE_LABEL[r] for r in m.audiences)} "
+        f"| {m.level} | {m.duration_minutes} min |"
+        for m in modules_in_order(catalog)
+    )
+    return "\n".join([
+        front_matter("For trainers", "Ready-to-assign curriculum modules on integrative pain care.", ["For trainers"]),
+        "# For trainers\n",
+        f"{len(catalog.modules)} modules, about {total // 60} hours in all. Each has objectives, readings, a case, "
+        "a knowledge check with explained answers, a printable handout and an answer key. "
+        f"Use the [assignment builder]({link(src, 'trainers/assign.md')}) to give a group modules with due dates.\n",
+        "| Module | For | Level | Time |\n|---|---|---|---|\n" + rows + "\n",
+    ])
+
+
+def builder_page(catalog: Catalog) -> str:
+    """Pick modules, a group and due dates; get a printable sheet and a link that reopens it."""
+    data = [{"id": m.id, "title": m.title, "minutes": m.duration_minutes,
+             "url": link("trainers/assign.md", urls.module_page(m.id)).removesuffix(".md") + ".html"}
+            for m in modules_in_order(catalog)]
+    choices = "\n".join(
+        f'<li><label><input type="checkbox" name="module" value="{escape(m["id"])}"> {escape(m["title"])} '
+        f'({m["minutes"]} min)</label> <label class="pg-due">Due <input type="date" name="due-{escape(m["id"])}" '
+        f'aria-label="Due date for {escape(m["title"])}"></label></li>'
+        for m in data
+    )
+    return "\n".join([
+        front_matter("Assignment builder", "Make a printable assignment sheet and a shareable link.", ["For trainers"]),
+        "# Assignment builder\n",
+        "Choose modules and due dates for a group. The sheet below updates as you go; print it, or copy the "
+        "link: it carries your choices, so anyone who opens it sees the same sheet. Nothing is stored on a server.\n",
+        f'<form class="pg-builder" aria-label="Assignment builder" data-modules="{escape(json.dumps(data))}">',
+        '<p><label for="pg-group">Group name</label><br><input id="pg-group" name="group" type="text" '
+        'maxlength="80" autocomplete="off"></p>',
+        f'<fieldset><legend>Modules</legend><ul class="pg-module-choices">\n{choices}\n</ul></fieldset>',
+        '<p><button class="md-button md-button--primary pg-copy" type="button">Copy link</button> '
+        '<button class="md-button pg-print" type="button">Print sheet</button></p>',
+        '<p><label for="pg-link">Shareable link</label><br><input id="pg-link" type="url" readonly></p>',
+        "</form>",
+        '<section class="pg-sheet" aria-label="Assignment sheet" aria-live="polite"></section>\n',
+    ])
+
+
+def modules_in_order(catalog: Catalog) -> list[Any]:
+    """Prerequisites first, otherwise by id: the order a group would take them."""
+    done: list[Any] = []
+    pending = sorted(catalog.modules.values(), key=lambda m: m.id)
+    while pending:
+        ready = [m for m in pending if all(p in {d.id for d in done} for p in m.prerequisites)] or pending[:1]
+        done.append(ready[0])
+        pending.remove(ready[0])
+    return done
+
+
+def generate(catalog: Catalog) -> Iterator[tuple[str, str]]:
+    yield "trainers/index.md", trainers_index(catalog)
+    yield "trainers/assign.md", builder_page(catalog)
+    for module in catalog.modules.values():
+        yield urls.module_page(module.id), module_page(module, catalog)
+        yield urls.module_page(module.id, "handout"), handout_page(module, catalog)
+        yield urls.module_page(module.id, "answers"), answers_page(module, catalog)
+
+
+def nav(catalog: Catalog) -> list[Any]:
+    items: list[Any] = ["trainers/index.md", {"Assignment builder": "trainers/assign.md"}]
+    for m in modules_in_order(catalog):
+        items.append({m.title: [urls.module_page(m.id),
+                                {"Learner handout": urls.module_page(m.id, "handout")},
+                                {"Answer key": urls.module_page(m.id, "answers")}]})
+    return items

@@ -1,0 +1,405 @@
+"""Full-text search over entries and modules with Whoosh. All query code lives in this module.
+
+User input is always plain text: it is tokenized here and turned into query objects directly, never
+handed to Whoosh's query parser, so no input can be a syntax error.
+"""
+
+from __future__ import annotations
+
+import bisect
+import html
+import json
+import re
+import threading
+import unicodedata
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from whoosh import highlight, index, scoring, sorting
+from whoosh.analysis import StemmingAnalyzer
+from whoosh.analysis.filters import STOP_WORDS
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.query import And, Or, Phrase, Query, Term
+from whoosh.spelling import ListCorrector
+
+from painguide import urls
+
+MAX_QUERY_LENGTH = 256
+# Question words carry no topic ("what is …", "how do I …"); dropping them keeps BM25 on the topic.
+_STOP = frozenset(STOP_WORDS) | {
+    "what", "how", "why", "when", "which", "who", "does", "do", "did", "is", "are", "my", "me", "i",
+    "should", "can", "could", "would", "get", "about", "there", "any", "need", "someone", "help",
+}
+ANALYZER = StemmingAnalyzer(stoplist=_STOP, minsize=1)
+# Field boosts: names a person types (title, aliases) above the summary above the body text.
+BOOSTS = {"title": 6.0, "aliases": 5.0, "summary": 2.0, "clinician": 1.0, "patient": 1.0, "trainer": 0.6}
+PATIENT_FIELDS = ("title", "aliases", "summary", "patient")
+FACETS = ("type", "component", "audience")
+
+SCHEMA = Schema(
+    id=ID(stored=True, unique=True),
+    type=ID(stored=True),
+    component=ID(stored=True),
+    audience=KEYWORD(commas=True, lowercase=True),
+    tag=KEYWORD(commas=True, lowercase=True),
+    url=STORED,
+    title=TEXT(analyzer=ANALYZER, field_boost=BOOSTS["title"], stored=True),
+    aliases=TEXT(analyzer=ANALYZER, field_boost=BOOSTS["aliases"]),
+    summary=TEXT(analyzer=ANALYZER, field_boost=BOOSTS["summary"], stored=True),
+    clinician=TEXT(analyzer=ANALYZER, field_boost=BOOSTS["clinician"]),
+    patient=TEXT(analyzer=ANALYZER, field_boost=BOOSTS["patient"], stored=True),
+    trainer=TEXT(analyzer=ANALYZER, field_boost=BOOSTS["trainer"]),
+)
+_WORD = re.compile(r"[a-z0-9]+")
+META_FILE, WORDS_FILE, SUGGEST_FILE, SYNONYMS_FILE = "meta.json", "words.txt", "suggest.json", "synonyms.json"
+
+
+# --- documents ---------------------------------------------------------------------------------
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _strings(item)
+
+
+def _text(value: Any) -> str:
+    return "\n".join(_strings(value))
+
+
+def entry_document(entry: Any, extra_aliases: Iterable[str] = ()) -> dict[str, str]:
+    data = entry.model_dump(mode="json", exclude_none=True)
+    clinician = [data["clinician"], data.get("team"), data.get("measure")]
+    return {
+        "id": entry.id,
+        "type": entry.type,
+        # a component's own page is part of its component, so filtering by component finds it
+        "component": getattr(entry, "component", None) or (entry.id if entry.type == "component" else ""),
+        "audience": ",".join(entry.audiences),
+        "tag": ",".join(entry.tags),
+        "url": urls.url(urls.entry_page(entry)),
+        "title": entry.title,
+        "aliases": " ; ".join([*entry.aliases, *extra_aliases]),
+        "summary": entry.summary,
+        "clinician": _text(clinician),
+        "patient": _text(data.get("patient")),
+        "trainer": _text(data["trainer"]),
+    }
+
+
+def module_document(module: Any) -> dict[str, str]:
+    data = module.model_dump(mode="json", exclude_none=True)
+    return {
+        "id": module.id,
+        "type": "module",
+        "component": "",
+        "audience": "trainer",
+        "tag": ",".join(module.audiences),
+        "url": urls.url(urls.module_page(module.id)),
+        "title": module.title,
+        "aliases": "",
+        "summary": module.summary,
+        "clinician": _text([data["vignette"], data["questions"]]),
+        "patient": "",
+        "trainer": _text([data["objectives"], data["lessons"], data["assignment"]]),
+    }
+
+
+def catalog_documents(catalog: Any) -> Iterator[dict[str, str]]:
+    # Glossary terms that point at an entry become extra aliases of it (e.g. "pain contract").
+    extra: dict[str, list[str]] = {}
+    for term in catalog.glossary:
+        if term.entry:
+            extra.setdefault(term.entry, []).extend([term.term, *term.abbreviations, *term.synonyms])
+    for entry in catalog.entries.values():
+        yield entry_document(entry, extra.get(entry.id, ()))
+    for module in catalog.modules.values():
+        yield module_document(module)
+
+
+def synonym_groups(catalog: Any) -> list[list[str]]:
+    """Equivalent names from the glossary (term, abbreviations, synonyms), normalized."""
+    groups = []
+    for term in catalog.glossary:
+        names = {normalize(n) for n in [term.term, *term.abbreviations, *term.synonyms]}
+        names.discard("")
+        if len(names) > 1:
+            groups.append(sorted(names))
+    return groups
+
+
+# --- building ------------------------------------------------------------------------------------
+
+
+def normalize(text: str) -> str:
+    """Lowercase, accents folded, punctuation to spaces: the form queries and synonyms share."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return " ".join(_WORD.findall(folded))
+
+
+def build_index(
+    documents: Iterable[dict[str, str]],
+    directory: Path,
+    *,
+    synonyms: list[list[str]] = (),  # type: ignore[assignment]
+    procs: int = 1,
+    limitmb: int = 128,
+) -> int:
+    """Write a fresh index (and its spelling, suggestion and synonym files) into ``directory``."""
+    directory.mkdir(parents=True, exist_ok=True)
+    ix = index.create_in(str(directory), SCHEMA)
+    writer = ix.writer(procs=procs, limitmb=limitmb, multisegment=procs > 1)
+    words: set[str] = set()
+    suggestions: dict[str, tuple[str, str, str, str]] = {}
+    count = 0
+    try:
+        for doc in documents:
+            writer.add_document(**doc)
+            count += 1
+            for label in [doc["title"], *filter(None, doc["aliases"].split(" ; "))]:
+                suggestions.setdefault(label.lower(), (label, doc["id"], doc["type"], doc["url"]))
+            words.update(w for w in normalize(f"{doc['title']} {doc['aliases']} {doc['summary']}").split() if len(w) > 3)
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    for group in synonyms:
+        for name in group:
+            words.update(w for w in name.split() if len(w) > 3)
+    (directory / WORDS_FILE).write_text("\n".join(sorted(words)), encoding="utf-8")
+    (directory / SUGGEST_FILE).write_text(json.dumps(sorted(suggestions.values())), encoding="utf-8")
+    (directory / SYNONYMS_FILE).write_text(json.dumps(list(synonyms)), encoding="utf-8")
+    (directory / META_FILE).write_text(json.dumps({"documents": count}), encoding="utf-8")
+    return count
+
+
+# --- searching -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    type: str | None = None
+    component: str | None = None
+    audience: str | None = None
+    tag: str | None = None
+
+    def query(self) -> Query | None:
+        terms = [Term(name, value.lower() if name in {"audience", "tag"} else value)
+                 for name, value in vars(self).items() if value]
+        return And(terms) if terms else None
+
+
+@dataclass
+class Hit:
+    id: str
+    title: str
+    type: str
+    component: str | None
+    url: str
+    snippet: str
+    score: float
+
+
+@dataclass
+class Results:
+    query: str
+    total: int
+    results: list[Hit]
+    facets: dict[str, dict[str, int]]
+    suggestion: str | None = None
+
+
+@dataclass
+class Suggestion:
+    label: str
+    id: str
+    type: str
+    url: str
+
+
+class _Mark(highlight.Formatter):
+    """Matches in <mark>, everything else HTML-escaped."""
+
+    between = " … "
+
+    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
+        return f"<mark>{html.escape(highlight.get_text(text, token, replace))}</mark>"
+
+    def _text(self, text: str) -> str:
+        return html.escape(text)
+
+
+@dataclass
+class _Plan:
+    query: Query | None
+    suggestion: str | None = None
+    fields: tuple[str, ...] = field(default_factory=tuple)
+
+
+class SearchIndex:
+    """One open index generation: one searcher reused by every request, and a result cache.
+
+    A new index is a new ``SearchIndex``; dropping the old one drops its cache with it.
+    """
+
+    def __init__(self, directory: Path, cache_size: int = 2048) -> None:
+        self.directory = directory
+        self._ix = index.open_dir(str(directory))
+        self._searcher = self._ix.searcher(weighting=scoring.BM25F())
+        self._lock = threading.Lock()  # Whoosh searchers are not documented as thread-safe
+        self._cache: OrderedDict[tuple[Any, ...], Results] = OrderedDict()
+        self._cache_size = cache_size
+        self.documents = int(json.loads((directory / META_FILE).read_text())["documents"])
+        self._words = (directory / WORDS_FILE).read_text(encoding="utf-8").split()
+        self._corrector = ListCorrector(self._words)
+        self._suggest = [Suggestion(*row) for row in json.loads((directory / SUGGEST_FILE).read_text())]
+        self._suggest_keys = [s.label.lower() for s in self._suggest]
+        self._synonyms: dict[str, list[str]] = {}
+        for group in json.loads((directory / SYNONYMS_FILE).read_text()):
+            for name in group:
+                self._synonyms.setdefault(name, []).extend(n for n in group if n != name)
+        self._longest_synonym = max((len(k.split()) for k in self._synonyms), default=1)
+        self._highlighter = highlight.Highlighter(
+            fragmenter=highlight.ContextFragmenter(maxchars=160, surround=60), formatter=_Mark()
+        )
+
+    def close(self) -> None:
+        with self._lock:
+            self._searcher.close()
+            self._ix.close()
+
+    # -- query planning ---------------------------------------------------------------------------
+
+    def _analyzed(self, text: str) -> list[str]:
+        return [t.text for t in ANALYZER(text)]
+
+    def _known(self, term: str, fields: Iterable[str]) -> bool:
+        return any(self._searcher.doc_frequency(f, term) for f in fields)
+
+    def _plan(self, text: str, fields: tuple[str, ...]) -> _Plan:
+        words = normalize(text).split()[:32]
+        corrected, changed = [], False
+        for word in words:
+            terms = self._analyzed(word)
+            if word.isalpha() and len(word) > 3 and terms and not self._known(terms[0], fields) \
+                    and word not in self._synonyms:
+                fixes = list(self._corrector.suggest(word, limit=1, maxdist=2 if len(word) > 5 else 1))
+                if fixes:
+                    corrected.append(fixes[0])
+                    changed = True
+                    continue
+            corrected.append(word)
+        branches: list[Query] = []
+        terms = [t for w in corrected for t in self._analyzed(w)]
+        for term in dict.fromkeys(terms):
+            branches.append(Or([Term(f, term) for f in fields]))
+        # The whole query as a phrase scores far above the same words scattered.
+        if len(terms) > 1:
+            branches += [Phrase(f, terms, slop=1, boost=3.0) for f in ("title", "aliases", "summary") if f in fields]
+        # Glossary synonyms: "mme" also looks for "morphine milligram equivalent", and back.
+        for alternative in self._expansions(corrected):
+            alt_terms = self._analyzed(alternative)
+            if not alt_terms:
+                continue
+            for f in ("title", "aliases", "summary"):
+                if f in fields:
+                    q = Term(f, alt_terms[0]) if len(alt_terms) == 1 else Phrase(f, alt_terms)
+                    branches.append(q.with_boost(1.5))
+        suggestion = " ".join(corrected) if changed else None
+        return _Plan(Or(branches) if branches else None, suggestion, fields)
+
+    def _expansions(self, words: list[str]) -> list[str]:
+        found = []
+        for n in range(min(self._longest_synonym, len(words)), 0, -1):
+            for i in range(len(words) - n + 1):
+                found += self._synonyms.get(" ".join(words[i : i + n]), [])
+        return list(dict.fromkeys(found))[:12]
+
+    # -- public API -------------------------------------------------------------------------------
+
+    def search(self, text: str, filters: Filters = Filters(), limit: int = 10, offset: int = 0) -> Results:
+        text = text[:MAX_QUERY_LENGTH]
+        key = (normalize(text), filters, limit, offset)
+        with self._lock:
+            if (cached := self._cache.get(key)) is not None:
+                self._cache.move_to_end(key)
+                return cached
+            results = self._search(text, filters, limit, offset)
+            self._cache[key] = results
+            if len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+            return results
+
+    def _search(self, text: str, filters: Filters, limit: int, offset: int) -> Results:
+        patient = filters.audience == "patient"
+        fields = PATIENT_FIELDS if patient else tuple(BOOSTS)
+        plan = self._plan(text, fields)
+        if plan.query is None:
+            return Results(text, 0, [], {f: {} for f in FACETS}, None)
+        facets = {
+            "type": sorting.FieldFacet("type"),
+            "component": sorting.FieldFacet("component"),
+            "audience": sorting.FieldFacet("audience", allow_overlap=True),
+        }
+        found = self._searcher.search(
+            plan.query, filter=filters.query(), limit=offset + limit, groupedby=facets,
+            maptype=sorting.Count, terms=True,
+        )
+        found.fragmenter = self._highlighter.fragmenter
+        found.formatter = self._highlighter.formatter
+        hits = []
+        for hit in found[offset : offset + limit]:
+            snippet = ""
+            for name in ("patient", "summary") if patient else ("summary", "patient"):
+                snippet = hit.highlights(name, top=2)
+                if snippet:
+                    break
+            stored = hit.fields()
+            hits.append(Hit(
+                id=stored["id"], title=stored["title"], type=stored["type"],
+                component=stored.get("component") or None, url=stored["url"],
+                snippet=snippet or html.escape(stored["summary"][:200]), score=round(hit.score, 3),
+            ))
+        counts = {
+            name: {str(k): v for k, v in sorted(found.groups(name).items(), key=lambda kv: (-kv[1], str(kv[0]))) if k}
+            for name in FACETS
+        }
+        return Results(text, len(found), hits, counts, plan.suggestion)
+
+    def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
+        """Titles and aliases that start with ``prefix`` (or have a word that does)."""
+        key = " ".join(prefix.lower().split())[:MAX_QUERY_LENGTH]
+        if not key:
+            return []
+        out: list[Suggestion] = []
+        start = bisect.bisect_left(self._suggest_keys, key)
+        for i in range(start, len(self._suggest_keys)):
+            if not self._suggest_keys[i].startswith(key) or len(out) >= limit:
+                break
+            out.append(self._suggest[i])
+        if len(out) < limit:
+            seen = {s.label for s in out}
+            for s, k in zip(self._suggest, self._suggest_keys, strict=True):
+                if len(out) >= limit:
+                    break
+                if s.label not in seen and f" {key}" in f" {k}" and not k.startswith(key):
+                    out.append(s)
+        return out
+
+    def more_like(self, doc_id: str, text: str, exclude: Iterable[str] = (), limit: int = 5) -> list[str]:
+        """Ids of documents most like ``text`` (an entry's own words), strongest first."""
+        skip = {doc_id, *exclude}
+        with self._lock:
+            docnum = self._searcher.document_number(id=doc_id)
+            if docnum is None:
+                return []
+            found = self._searcher.more_like(docnum, "clinician", text=text, top=limit + len(skip), numterms=12)
+            return [h["id"] for h in found if h["id"] not in skip][:limit]

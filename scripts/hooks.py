@@ -1,0 +1,54 @@
+"""MkDocs hooks: generate every content page from the catalog at build time (nothing is committed).
+
+`mkdocs serve` re-runs these on each change to guidelines/ (see `watch:` in mkdocs.yml).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+
+from painguide import pages, render
+from painguide.catalog import Catalog, ContentError, load
+
+_state: dict[str, Any] = {}
+
+
+def _catalog() -> Catalog:
+    return _state["catalog"]
+
+
+def on_config(config: Any) -> Any:
+    content = config["extra"].get("content_dir") or "guidelines"
+    root = Path(config.config_file_path).parent
+    try:
+        catalog = load((root / content) if not Path(content).is_absolute() else Path(content))
+    except ContentError as exc:
+        raise PluginError(str(exc)) from None
+    _state["catalog"] = catalog
+    _state["abbreviations"] = pages.abbreviations(catalog)
+    _state["generated"] = set()
+    config["nav"] = pages.nav(catalog)
+    return config
+
+
+def on_files(files: Files, config: Any) -> Files:
+    for path, text in pages.generate(_catalog()):
+        files.append(File.generated(config, path, content=text))
+        _state["generated"].add(path)
+    return files
+
+
+def on_page_markdown(markdown: str, page: Any, **_: Any) -> str:
+    # Glossary abbreviations become tooltips on every page (Markdown `abbr` + content.tooltips).
+    return f"{markdown}\n\n{_state['abbreviations']}\n"
+
+
+def on_page_content(html: str, page: Any, **_: Any) -> str:
+    # Defence in depth: content was validated, but generated pages are sanitized again.
+    if page.file.src_uri in _state["generated"]:
+        return render.sanitize_page(html)
+    return html
