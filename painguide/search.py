@@ -175,7 +175,7 @@ def build_index(
         for name in group:
             words.update(w for w in name.split() if len(w) > 3)
     (directory / WORDS_FILE).write_text("\n".join(sorted(words)), encoding="utf-8")
-    (directory / SUGGEST_FILE).write_text(json.dumps(sorted(suggestions.values())), encoding="utf-8")
+    (directory / SUGGEST_FILE).write_text(json.dumps(sorted(suggestions.values(), key=lambda row: (row[0].lower(), row[1]))), encoding="utf-8")
     (directory / SYNONYMS_FILE).write_text(json.dumps(list(synonyms)), encoding="utf-8")
     (directory / META_FILE).write_text(json.dumps({"documents": count}), encoding="utf-8")
     return count

@@ -1,0 +1,64 @@
+# PainGuide: every target creates and uses .venv itself, so a fresh clone needs only `make run`
+# or `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+NODE_STAMP := node_modules/.installed
+
+.PHONY: run test test-fast build validate lint format schema readability eval bench lighthouse clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# axe-core and lighthouse from npm; no browser download (Debian's chromium is used).
+$(NODE_STAMP): package.json
+	CHROMEDRIVER_SKIP_DOWNLOAD=true PUPPETEER_SKIP_DOWNLOAD=true npm install --no-audit --no-fund --silent
+	touch $(NODE_STAMP)
+
+run: $(STAMP)  ## build (if needed) and serve site + API on http://$(HOST):$(PORT)
+	$(BIN)/painguide build
+	$(BIN)/painguide serve --host $(HOST) --port $(PORT)
+
+test: $(STAMP) $(NODE_STAMP)  ## the whole suite, browser and slow tests included
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q
+
+test-fast: $(STAMP)  ## the quick tests only (no browser, no site builds)
+	$(BIN)/python -m pytest -q -m "not slow and not browser"
+
+build: $(STAMP)
+	$(BIN)/painguide build
+
+validate: $(STAMP)
+	$(BIN)/painguide validate
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check painguide api scripts tests bench || true
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+
+schema: $(STAMP)  ## rewrite guidelines/schema.json from the pydantic models
+	$(BIN)/python scripts/export_schema.py
+
+readability: $(STAMP)  ## reading grade of every patient layer
+	$(BIN)/python scripts/readability.py
+
+eval: $(STAMP) $(NODE_STAMP)  ## search quality: MRR@10 and recall@3, API vs the static site's lunr index
+	$(BIN)/python bench/search_eval.py
+
+bench: $(STAMP)  ## speed and memory report (index build, query latency, HTTP throughput)
+	$(BIN)/python bench/run.py
+
+lighthouse: $(STAMP) $(NODE_STAMP)  ## Lighthouse scores for home and an entry page
+	$(BIN)/python bench/lighthouse.py
+
+clean:
+	rm -rf build site .pytest_cache
