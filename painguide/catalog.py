@@ -55,6 +55,7 @@ class Catalog:
     sources: dict[str, SourceModel] = field(default_factory=dict)
     glossary: list[Term] = field(default_factory=list)
     paths: dict[str, Path] = field(default_factory=dict)
+    broken: set[str] = field(default_factory=set)  # ids of files that failed their own checks
 
     def by_type(self, entry_type: str) -> list[Entry]:
         return sorted((e for e in self.entries.values() if e.type == entry_type), key=_order)
@@ -186,7 +187,7 @@ def _message(error: Any) -> str:
     if kind == "literal_error":
         return f"{shown} is not one of {ctx.get('expected', '').replace(chr(39), '')}"
     if kind == "union_tag_invalid":
-        return f"{shown} is not one of {', '.join(sorted(_TAGS))}"
+        return f"{ctx.get('tag')!r} is not one of {', '.join(sorted(_TAGS))}"
     if kind == "union_tag_not_found":
         return f"required field is missing (one of {', '.join(sorted(_TAGS))})"
     if kind.startswith("date"):
@@ -264,10 +265,13 @@ def validate(root: Path) -> tuple[Catalog, list[Problem]]:
         parsed = parse(path, shown)
         if isinstance(parsed, Problem):
             problems.append(parsed)
+            catalog.broken.add(path.stem)
             continue
         doc, found = _validate(DOCUMENT, parsed, shown)
         problems += found
         if doc is None:
+            # Already reported; do not also report every reference to it as unresolved.
+            catalog.broken.add(str(parsed.data.get("id", path.stem)))
             continue
         id_line = line_of(parsed.node, ["id"])
         if doc.id != path.stem:
@@ -293,28 +297,30 @@ def validate(root: Path) -> tuple[Catalog, list[Problem]]:
 def _cross_references(catalog: Catalog, nodes: dict[str, tuple[yaml.Node, str]]) -> list[Problem]:
     problems: list[Problem] = []
 
-    def unresolved(doc_id: str, loc: list[str | int], message: str) -> None:
+    def unresolved(doc_id: str, loc: list[str | int], message: str, target: str = "") -> None:
+        if target in catalog.broken:
+            return
         node, shown = nodes[doc_id]
         problems.append(Problem(shown, line_of(node, loc), _field_path(loc), message))
 
     for doc_id, doc in [*catalog.entries.items(), *catalog.modules.items()]:
         for i, ref in enumerate(doc.sources):
-            if ref.id not in catalog.sources:
+            if catalog.sources and ref.id not in catalog.sources:  # a broken sources.yaml is reported once
                 unresolved(doc_id, ["sources", i], f"'{ref.id}' is not a source in {SOURCES_FILE}")
         for i, rel in enumerate(getattr(doc, "related", [])):
             if rel not in catalog.entries:
-                unresolved(doc_id, ["related", i], f"'{rel}' is not an entry id")
+                unresolved(doc_id, ["related", i], f"'{rel}' is not an entry id", rel)
     for doc_id, module in catalog.modules.items():
         lesson_ids = {lesson.entry for lesson in module.lessons}
         for i, lesson in enumerate(module.lessons):
             if lesson.entry not in catalog.entries:
-                unresolved(doc_id, ["lessons", i, "entry"], f"'{lesson.entry}' is not an entry id")
+                unresolved(doc_id, ["lessons", i, "entry"], f"'{lesson.entry}' is not an entry id", lesson.entry)
         for i, question in enumerate(module.questions):
             if question.entry not in lesson_ids:
                 unresolved(doc_id, ["questions", i, "entry"], f"'{question.entry}' is not one of this module's lessons")
         for i, pre in enumerate(module.prerequisites):
             if pre not in catalog.modules:
-                unresolved(doc_id, ["prerequisites", i], f"'{pre}' is not a module id")
+                unresolved(doc_id, ["prerequisites", i], f"'{pre}' is not a module id", pre)
     for cycle in _cycles({m.id: m.prerequisites for m in catalog.modules.values()}):
         unresolved(cycle[0], ["prerequisites"], "prerequisite cycle: " + " -> ".join([*cycle, cycle[0]]))
     if GLOSSARY_FILE in nodes:
@@ -324,7 +330,7 @@ def _cross_references(catalog: Catalog, nodes: dict[str, tuple[yaml.Node, str]])
                 unresolved(GLOSSARY_FILE, ["terms", i, "term"], f"duplicate term '{term.term}'")
             seen.add(term.term.lower())
             if term.entry and term.entry not in catalog.entries:
-                unresolved(GLOSSARY_FILE, ["terms", i, "entry"], f"'{term.entry}' is not an entry id")
+                unresolved(GLOSSARY_FILE, ["terms", i, "entry"], f"'{term.entry}' is not an entry id", term.entry)
     return problems
 
 

@@ -1,0 +1,74 @@
+"""`painguide build` publishes a complete release atomically, or nothing at all."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from painguide import build
+from painguide.catalog import ContentError
+from tests.conftest import MKDOCS, copy_content
+
+
+def test_build_publishes_site_index_and_catalog(built):
+    release = build.current(built)
+    assert release is not None
+    assert (release / "site" / "index.html").exists()
+    assert (release / "site" / "treatments" / "medications" / "acetaminophen.html").exists()
+    assert (release / "site" / "patients" / "acetaminophen.html").exists()
+    assert (release / "index" / "meta.json").exists()
+    exported = json.loads((release / "catalog.json").read_text())
+    assert {e["id"] for e in exported["entries"]} >= {"acetaminophen", "peg-score", "team-purpose"}
+
+
+def test_current_is_none_before_any_build(tmp_path):
+    assert build.current(tmp_path) is None
+
+
+@pytest.mark.slow
+def test_content_error_writes_nothing(tmp_path):
+    root = copy_content(tmp_path)
+    (root / "treatments/acetaminophen.yaml").write_bytes(b"")
+    with pytest.raises(ContentError):
+        build.build(root, tmp_path / "out", MKDOCS)
+    assert build.current(tmp_path / "out") is None
+
+
+@pytest.mark.slow
+def test_site_failure_after_validation_leaves_previous_release(tmp_path, monkeypatch):
+    root = copy_content(tmp_path)
+    out = tmp_path / "out"
+    first = build.build(root, out, MKDOCS, site=False)
+
+    def broken_site(*_args, **_kwargs):
+        raise RuntimeError("Aborted with 1 warning in strict mode!")
+
+    monkeypatch.setattr(build, "build_site", broken_site)
+    with pytest.raises(RuntimeError):
+        build.build(root, out, MKDOCS)
+    assert build.current(out) == first.resolve()
+    assert not list(out.glob(".staging-*"))
+
+
+@pytest.mark.slow
+def test_broken_internal_link_fails_the_strict_build(tmp_path):
+    root = copy_content(tmp_path)
+    path = root / "treatments/acetaminophen.yaml"
+    text = path.read_text().replace("  - Tylenol\n", "  - Tylenol\n", 1)
+    text = text.replace("clinician:\n  key_points:\n", "clinician:\n  key_points:\n    - See [the missing page](nowhere.md) for more.\n", 1)
+    path.write_text(text)
+    with pytest.raises(Exception, match="strict mode"):
+        build.build(root, tmp_path / "out", MKDOCS)
+    assert build.current(tmp_path / "out") is None
+
+
+def test_old_releases_are_pruned(tmp_path):
+    out = tmp_path / "out"
+    releases = out / build.RELEASES
+    for name in ("a", "b", "c", "d", "e"):
+        (releases / name).mkdir(parents=True)
+        (releases / name / "catalog.json").write_text("{}")
+        build.publish(out, releases / name)
+    assert sorted(p.name for p in releases.iterdir()) == ["c", "d", "e"]
+    assert build.current(out) == (releases / "e").resolve()

@@ -1,0 +1,65 @@
+"""The `painguide` command as an author meets it: exit codes, messages, no tracebacks."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from painguide.cli import main
+from tests.conftest import FIXTURE_CONTENT, MKDOCS, ROOT, copy_content
+
+
+def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "painguide.cli", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=300)
+
+
+def test_validate_clean_tree_exits_0(capsys):
+    assert main(["validate", str(FIXTURE_CONTENT)]) == 0
+    assert "12 entries, 1 modules" in capsys.readouterr().out
+
+
+def test_validate_broken_tree_exits_1_with_located_messages_and_no_traceback(tmp_path):
+    root = copy_content(tmp_path)
+    path = root / "treatments/acetaminophen.yaml"
+    path.write_text(path.read_text().replace("component: medications", "component: astrology"))
+    (root / "barriers/stigma.yaml").write_text("id: stigma\ntitle: [unclosed\n")
+    result = run("validate", str(root))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr + result.stdout
+    assert f"{path}:4: component: 'astrology' is not one of medications" in result.stderr
+    assert f"{root}/barriers/stigma.yaml:3: YAML syntax error" in result.stderr
+    assert "2 problem(s) found" in result.stderr
+
+
+def test_validate_default_directory_is_the_real_content():
+    result = run("validate")
+    assert result.returncode == 0, result.stderr
+    assert "73 entries" in result.stdout
+
+
+def test_validate_relative_paths_are_shown_relative(tmp_path):
+    root = copy_content(tmp_path)
+    (root / "topics/therapeutic-alliance.yaml").write_bytes(b"\xff\xfe")
+    result = run("validate", "guidelines", cwd=tmp_path)
+    assert "guidelines/topics/therapeutic-alliance.yaml:1: not valid UTF-8" in result.stderr
+
+
+@pytest.mark.slow
+def test_failed_build_exits_1_and_keeps_the_previous_build(tmp_path):
+    root = copy_content(tmp_path)
+    out = tmp_path / "build"
+    assert main(["build", "--content", str(root), "--out", str(out), "--config", str(MKDOCS)]) == 0
+    before = sorted(p.relative_to(out) for p in (out / "current").resolve().rglob("*"))
+    target = (out / "current").resolve()
+    (root / "treatments/acetaminophen.yaml").write_text("id: acetaminophen\n: broken\n")
+    result = run("build", "--content", str(root), "--out", str(out), "--config", str(MKDOCS))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "acetaminophen.yaml" in result.stderr and "nothing was changed" in result.stderr
+    assert (out / "current").resolve() == target
+    assert sorted(p.relative_to(out) for p in target.rglob("*")) == before
+    assert not list(out.glob(".staging-*"))
