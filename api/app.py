@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, HTTPException
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 
@@ -36,6 +36,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (health, entries, search, modules, export):
         api.include_router(module.router)
     app.include_router(api)
+
+    @app.api_route("/api/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
+    def api_not_found(path: str) -> None:
+        # Anything under /api that no route matched is an API 404 (JSON), not a site page.
+        raise HTTPException(404, f"no API endpoint /api/{path}")
+
     app.mount("/", SiteFiles(app.state.releases), name="site")
 
     app.add_middleware(ETagMiddleware, prefix=API_PREFIX, max_age=settings.cache_max_age,

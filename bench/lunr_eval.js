@@ -1,0 +1,269 @@
+#!/usr/bin/env node
+// Runs the evaluation queries against the static site's own search: MkDocs Material's lunr index,
+// rebuilt here from <site>/search/search_index.json exactly the way Material's search worker builds it
+// (mkdocs-material 9.x, src/templates/assets/javascripts/integrations/search/), and queried the way
+// its search box queries it. Called by bench/search_eval.py, which does the scoring.
+//
+//   node bench/lunr_eval.js input.json     (input: {"index": path, "queries": [..], "pages": {location: id}})
+//   -> stdout: {"results": {"<query>": {"ids": [...], "locations": [...]}}}
+//
+// What is reproduced from Material's worker:
+//   * documents: every page and every section (location "page.html#anchor"), fields title / text / tags
+//     with the configured boosts (title 1000, tags 1e6, text 1) and each document's own `boost`;
+//   * tokenizer: HTML tags skipped, text split on config.separator, lower-cased; BM25 with b = 0;
+//   * pipeline: trimmer / stemmer / stopWordFilter removed unless listed in config.pipeline (the
+//     default config lists only stopWordFilter, so there is no stemming);
+//   * query: Material's transform (quotes -> required terms, every other term gets a trailing `*`
+//     wildcard, hyphenated words split on the separator), then lunr's query parser;
+//   * ranking: score * (1 + boost^2), boost = 1 for a page's main document + the share of query terms
+//     matched; results are grouped by page, and pages are ranked by their best document.
+// What is not: the Chinese segmenter and the UI's highlighting and suggestions (no effect on order).
+// Mapping to ids: a page maps through `pages` (the API's url of each entry and module); the patient
+// explainer page patients/<id>.html counts as its entry; a trainer module's handout/answers pages count
+// as the module. Pages that are no entry (home, glossary, tags, sources, about) keep their place in the
+// ranking as "page:<location>" so they count as misses. An id that appears twice (an entry page and its
+// patient page) is counted once, at its best rank.
+"use strict";
+
+const fs = require("fs");
+const path = require("path");
+const lunr = require("lunr");
+
+// --- Material's tokenizer (internal/_/index.ts, internal/extract/index.ts, internal/tokenize) -------
+
+function split(input, separator, fn) {
+  separator = new RegExp(separator, "g");
+  let match;
+  let index = 0;
+  do {
+    match = separator.exec(input);
+    const until = match ? match.index : input.length;
+    if (index < until) fn(index, until);
+    if (match) {
+      const [term] = match;
+      index = match.index + term.length;
+      if (term.length === 0) separator.lastIndex = match.index + 1;
+    }
+  } while (match);
+}
+
+const TAG_OPEN = 0;
+const TEXT = 1;
+const TAG_CLOSE = 2;
+
+function extract(input, fn) {
+  let block = 0;
+  let start = 0;
+  let end = 0;
+  for (let stack = 0; end < input.length; end++) {
+    if (input.charAt(end) === "<" && end > start) {
+      fn(block, TEXT, start, (start = end));
+    } else if (input.charAt(end) === ">") {
+      if (input.charAt(start + 1) === "/") {
+        if (--stack === 0) fn(block++, TAG_CLOSE, start, end + 1);
+      } else if (input.charAt(end - 1) !== "/") {
+        if (stack++ === 0) fn(block, TAG_OPEN, start, end + 1);
+      }
+      start = end + 1;
+    }
+  }
+  if (end > start) fn(block, TEXT, start, end);
+}
+
+function tokenize(input) {
+  const tokens = [];
+  if (typeof input === "undefined") return tokens;
+  const inputs = Array.isArray(input) ? input : [input];
+  for (let i = 0; i < inputs.length; i++) {
+    const table = lunr.tokenizer.table;
+    const total = table.length;
+    extract(inputs[i], (block, type, start, end) => {
+      block += total;
+      table[block] = table[block] || [];
+      if (type === TAG_OPEN || type === TAG_CLOSE) {
+        table[block].push((start << 12) | ((end - start) << 2) | type);
+      } else {
+        const section = inputs[i].slice(start, end);
+        split(section, lunr.tokenizer.separator, (index, until) => {
+          table[block].push(((start + index) << 12) | ((until - index) << 2) | type);
+          tokens.push(
+            new lunr.Token(section.slice(index, until).toLowerCase(), {
+              position: (block << 20) | (table[block].length - 1),
+            }),
+          );
+        });
+      }
+    });
+  }
+  return tokens;
+}
+
+// --- Material's query handling (query/transform, query/_) -------------------------------------------
+
+function transform(query, fn) {
+  return query
+    .trim()
+    .split(/"([^"]+)"/g)
+    .map((parts, index) => (index & 1 ? parts.replace(/^\b|^(?![^\x00-\x7F]|$)|\s+/g, " +") : parts))
+    .join("")
+    .replace(/"|(?:^|\s+)[*+\-:^~]+(?=\s+|$)/g, "")
+    .split(/\s+/g)
+    .reduce((prev, term) => {
+      const next = fn(term);
+      return [...prev, ...(Array.isArray(next) ? next : [next])];
+    }, [])
+    .map((term) => (/([~^]$)/.test(term) ? `${term}1` : term))
+    .map((term) => (/(^[+-]|[~^]\d+$)/.test(term) ? term : `${term}*`))
+    .join(" ");
+}
+
+function transformSearchQuery(query) {
+  return transform(query, (part) => {
+    const terms = [];
+    const lexer = new lunr.QueryLexer(part);
+    lexer.run();
+    for (const { type, str: term, start, end } of lexer.lexemes) {
+      switch (type) {
+        case "FIELD":
+          if (!["title", "text", "tags"].includes(term)) part = [part.slice(0, end), " ", part.slice(end + 1)].join("");
+          break;
+        case "TERM":
+          split(term, lunr.tokenizer.separator, (...range) => {
+            terms.push([part.slice(0, start), term.slice(...range), part.slice(end)].join(""));
+          });
+      }
+    }
+    return terms;
+  });
+}
+
+function parseSearchQuery(value) {
+  const query = new lunr.Query(["title", "text", "tags"]);
+  const parser = new lunr.QueryParser(value, query);
+  parser.parse();
+  for (const clause of query.clauses) {
+    clause.usePipeline = true;
+    if (clause.term.startsWith("*")) {
+      clause.wildcard = lunr.Query.wildcard.LEADING;
+      clause.term = clause.term.slice(1);
+    }
+    if (clause.term.endsWith("*")) {
+      clause.wildcard = lunr.Query.wildcard.TRAILING;
+      clause.term = clause.term.slice(0, -1);
+    }
+  }
+  return query.clauses;
+}
+
+function getSearchQueryTerms(query, terms) {
+  const clauses = new Set(query);
+  const result = {};
+  for (let t = 0; t < terms.length; t++)
+    for (const clause of clauses)
+      if (terms[t].startsWith(clause.term)) {
+        result[clause.term] = true;
+        clauses.delete(clause);
+      }
+  for (const clause of clauses) if (lunr.stopWordFilter && lunr.stopWordFilter(clause.term)) result[clause.term] = false;
+  return result;
+}
+
+// --- the index (search/_/index.ts) ------------------------------------------------------------------
+
+function loadIndex(file) {
+  let raw = fs.readFileSync(file, "utf8");
+  if (file.endsWith(".js")) raw = raw.slice(raw.indexOf("{"), raw.lastIndexOf("}") + 1); // var __index = {...}
+  return JSON.parse(raw);
+}
+
+function buildSearch({ config, docs }) {
+  const map = new Map(); // setupSearchDocumentMap: sections get their page as parent
+  for (const doc of docs) {
+    const [page] = doc.location.split("#");
+    const article = map.get(page);
+    if (typeof article === "undefined") map.set(page, doc);
+    else {
+      map.set(doc.location, doc);
+      doc.parent = article;
+    }
+  }
+  const extractor = (name) => (doc) => {
+    if (typeof doc[name] === "undefined") return undefined;
+    lunr.tokenizer.table = [];
+    return doc[name];
+  };
+  const index = lunr(function () {
+    this.metadataWhitelist = ["position"];
+    this.b(0);
+    if (config.lang.length !== 1 || config.lang[0] !== "en") {
+      throw new Error(`only the English pipeline is reproduced here, not ${config.lang}`);
+    }
+    this.tokenizer = tokenize;
+    lunr.tokenizer.separator = new RegExp(config.separator);
+    lunr.tokenizer.table = [];
+    const removed = ["trimmer", "stopWordFilter", "stemmer"].filter((fn) => !config.pipeline.includes(fn));
+    for (const fn of removed) {
+      this.pipeline.remove(lunr[fn]);
+      this.searchPipeline.remove(lunr[fn]);
+    }
+    this.ref("location");
+    for (const [name, spec] of Object.entries(config.fields)) this.field(name, { ...spec, extractor: extractor(name) });
+    for (const doc of docs) this.add(doc, { boost: doc.boost });
+  });
+  return { index, map };
+}
+
+function search({ index, map }, raw) {
+  const query = transformSearchQuery(raw.replace(/\p{Z}/gu, " ").trim());
+  if (!query) return [];
+  const clauses = parseSearchQuery(query).filter((c) => c.presence !== lunr.Query.presence.PROHIBITED);
+  let found;
+  try {
+    found = index.search(query);
+  } catch (err) {
+    if (err instanceof lunr.QueryParseError) return []; // the UI shows nothing for these, too
+    throw err;
+  }
+  const items = found
+    .map(({ ref, score, matchData }) => {
+      const doc = map.get(ref);
+      const terms = getSearchQueryTerms(clauses, Object.keys(matchData.metadata));
+      const boost = +!doc.parent + Object.values(terms).filter((t) => t).length / Object.keys(terms).length;
+      return { location: ref, page: doc.parent ? doc.parent.location : doc.location, score: score * (1 + boost ** 2) };
+    })
+    .sort((a, b) => b.score - a.score);
+  const pages = [];
+  for (const item of items) if (!pages.includes(item.page)) pages.push(item.page);
+  return pages;
+}
+
+// --- mapping pages to ids -----------------------------------------------------------------------------
+
+function pageId(location, pages) {
+  if (location in pages) return pages[location];
+  let m = /^patients\/([a-z0-9-]+)\.html$/.exec(location);
+  if (m) return m[1];
+  m = /^trainers\/([a-z0-9-]+)\/[a-z0-9-]+\.html$/.exec(location);
+  if (m) return m[1];
+  return `page:${location}`;
+}
+
+function main() {
+  const input = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
+  const pages = {};
+  for (const [url, id] of Object.entries(input.pages)) pages[url.replace(/^\//, "")] = id;
+  const engine = buildSearch(loadIndex(path.resolve(input.index)));
+  const results = {};
+  for (const q of input.queries) {
+    const locations = search(engine, q);
+    const ids = [];
+    for (const location of locations) {
+      const id = pageId(location, pages);
+      if (!ids.includes(id)) ids.push(id);
+    }
+    results[q] = { ids: ids.slice(0, 10), locations: locations.slice(0, 10) };
+  }
+  process.stdout.write(JSON.stringify({ results }));
+}
+
+main();

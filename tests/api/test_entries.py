@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+import html
+
+import pytest
+
+
+def test_health(client):
+    body = client.get("/api/v1/health").json()
+    assert body["status"] == "ok" and body["entries"] == 12 and body["modules"] == 1
+
+
+def test_list_entries_shape_and_paging(client):
+    body = client.get("/api/v1/entries", params={"limit": 5}).json()
+    assert body["total"] == 12
+    assert len(body["items"]) == 5
+    assert set(body["items"][0]) == {"id", "type", "title", "summary", "component", "url"}
+    rest = client.get("/api/v1/entries", params={"limit": 100, "offset": 5}).json()
+    ids = [i["id"] for i in body["items"]] + [i["id"] for i in rest["items"]]
+    assert len(ids) == len(set(ids)) == 12
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"type": "treatment"}, {"acetaminophen", "cognitive-behavioral-therapy", "opioids"}),
+        ({"type": "treatment", "component": "medications"}, {"acetaminophen", "opioids"}),
+        ({"component": "behavioral-health"}, {"behavioral-health", "cognitive-behavioral-therapy"}),
+        ({"type": "data-element"}, {"peg-score"}),
+        ({"audience": "patient", "type": "barrier"}, {"stigma"}),
+    ],
+)
+def test_list_filters(client, params, expected):
+    body = client.get("/api/v1/entries", params={**params, "limit": 100}).json()
+    assert {i["id"] for i in body["items"]} == expected
+    assert body["total"] == len(expected)
+
+
+def test_team_questions_have_no_patient_layer(client):
+    assert client.get("/api/v1/entries", params={"audience": "patient", "type": "team-question"}).json()["total"] == 0
+
+
+def test_entry_detail_has_layers_and_url(client):
+    body = client.get("/api/v1/entries/acetaminophen").json()
+    assert body["component"] == "medications"
+    assert body["url"] == "/treatments/medications/acetaminophen.html"
+    assert body["patient_url"] == "/patients/acetaminophen.html"
+    assert body["clinician"]["key_points"] and body["patient"]["what_it_is"] and body["trainer"]["learning_objectives"]
+    assert body["sources"][0]["id"] == "seed-task-force-fast-facts"
+    assert "Tylenol" in body["aliases"]
+
+
+def test_entry_detail_for_data_element_has_measure(client):
+    body = client.get("/api/v1/entries/peg-score").json()
+    assert body["measure"]["scoring"] and body["patient"] is None and body["patient_url"] is None
+
+
+def test_unknown_entry_is_json_404(client):
+    r = client.get("/api/v1/entries/unicorns")
+    assert r.status_code == 404
+    assert r.json() == {"error": {"code": "not_found", "message": "no entry 'unicorns'"}}
+
+
+@pytest.mark.parametrize("bad", ["UPPER", "a" * 81, "..%2F..%2Fetc", "x y"])
+def test_malformed_entry_id_is_422(client, bad):
+    r = client.get(f"/api/v1/entries/{bad}")
+    assert r.status_code in (404, 422)
+    assert "error" in r.json()
+
+
+@pytest.mark.parametrize("params", [{"limit": 0}, {"limit": 101}, {"offset": -1}, {"type": "horoscope"}, {"limit": "x"}])
+def test_list_bounds(client, params):
+    r = client.get("/api/v1/entries", params=params)
+    assert r.status_code == 422
+    assert r.json()["error"]["code"] == "invalid_request"
+
+
+def test_related_has_explicit_and_more_like_this(client):
+    body = client.get("/api/v1/entries/acetaminophen/related").json()
+    assert [e["id"] for e in body["related"]] == ["medications", "opioids"]
+    alike = [e["id"] for e in body["more_like_this"]]
+    assert alike and "acetaminophen" not in alike and not {"medications", "opioids"} & set(alike)
+
+
+def test_export_is_the_whole_catalog(client):
+    body = client.get("/api/v1/export").json()
+    assert len(body["entries"]) == 12 and len(body["modules"]) == 1
+    assert {s["id"] for s in body["sources"]} >= {"cdc-opioid-guideline-2022", "hhs-task-force-2019"}
+    assert all(e["url"].endswith(".html") for e in body["entries"])
+
+
+@pytest.mark.slow
+def test_every_entry_url_serves_a_page_with_its_title(real_client):
+    items = real_client.get("/api/v1/entries", params={"limit": 100}).json()["items"]
+    assert len(items) == 73
+    for item in items:
+        page = real_client.get(item["url"])
+        assert page.status_code == 200, item["url"]
+        assert f"<h1" in page.text and html.escape(item["title"], quote=False) in page.text, item["id"]
+        detail = real_client.get(f"/api/v1/entries/{item['id']}").json()
+        if detail["patient_url"]:
+            assert real_client.get(detail["patient_url"]).status_code == 200
