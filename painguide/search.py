@@ -22,7 +22,7 @@ from whoosh import highlight, index, scoring, sorting
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.analysis.filters import STOP_WORDS
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
-from whoosh.query import And, Or, Phrase, Query, Term
+from whoosh.query import And, DisjunctionMax, Or, Phrase, Query, Term
 from whoosh.spelling import ListCorrector
 
 from painguide import urls
@@ -34,6 +34,9 @@ _STOP = frozenset(STOP_WORDS) | {
     "should", "can", "could", "would", "get", "about", "there", "any", "need", "someone", "help",
 }
 ANALYZER = StemmingAnalyzer(stoplist=_STOP, minsize=1)
+# Titles and aliases once more with every word kept: some names are questions ("Support team
+# membership: who should be on the team?"), and there "who" is the word that tells them apart.
+NAMES_ANALYZER = StemmingAnalyzer(stoplist=None, minsize=1)
 # Field boosts: names a person types (title, aliases) above the summary above the body text.
 BOOSTS = {"title": 6.0, "aliases": 5.0, "summary": 2.0, "clinician": 1.0, "patient": 1.0, "trainer": 0.6}
 PATIENT_FIELDS = ("title", "aliases", "summary", "patient")
@@ -52,9 +55,23 @@ SCHEMA = Schema(
     clinician=TEXT(analyzer=ANALYZER, field_boost=BOOSTS["clinician"]),
     patient=TEXT(analyzer=ANALYZER, field_boost=BOOSTS["patient"], stored=True),
     trainer=TEXT(analyzer=ANALYZER, field_boost=BOOSTS["trainer"]),
+    names=TEXT(analyzer=NAMES_ANALYZER),
 )
 _WORD = re.compile(r"[a-z0-9]+")
 META_FILE, WORDS_FILE, SUGGEST_FILE, SYNONYMS_FILE = "meta.json", "words.txt", "suggest.json", "synonyms.json"
+NAMES_FILE = "names.json"
+# Query shaping (see SearchIndex._plan). Scores are BM25F sums, so these are relative weights.
+PHRASE_BOOST = 3.0  # the whole query as a phrase in a title, alias or summary
+PAIR_BOOST = 1.5  # two adjacent query words side by side in a title or alias
+QUESTION_BOOST = 1.0  # a stop word of the query ("who", "how", "should") in a title or alias
+SYNONYM_BOOST = 1.5  # a glossary synonym of a query span (the best one per span counts)
+NAME_BONUS = 40.0  # the query is exactly a document's title or one of its aliases ...
+NAME_PART_BONUS = 20.0  # ... or contains one (scaled by the share of the query it covers)
+# Coordination: a document's score is scaled by COORD_FLOOR + (1 - COORD_FLOOR) * (share of the
+# query's concepts it matches), so "benzo with my pain pills" prefers the page about both. The best
+# RERANK_POOL documents (or more, for deep pages) are rescored; the rest keep BM25F order below them.
+COORD_FLOOR = 0.0
+RERANK_POOL = 100
 
 
 # --- documents ---------------------------------------------------------------------------------
@@ -88,6 +105,7 @@ def entry_document(entry: Any, extra_aliases: Iterable[str] = ()) -> dict[str, s
         "url": urls.url(urls.entry_page(entry)),
         "title": entry.title,
         "aliases": " ; ".join([*entry.aliases, *extra_aliases]),
+        "names": " ; ".join([entry.title, *entry.aliases, *extra_aliases]),
         "summary": entry.summary,
         "clinician": _text(clinician),
         "patient": _text(data.get("patient")),
@@ -106,6 +124,7 @@ def module_document(module: Any) -> dict[str, str]:
         "url": urls.url(urls.module_page(module.id)),
         "title": module.title,
         "aliases": "",
+        "names": module.title,
         "summary": module.summary,
         "clinician": _text([data["vignette"], data["questions"]]),
         "patient": "",
@@ -139,6 +158,11 @@ def synonym_groups(catalog: Any) -> list[list[str]]:
 # --- building ------------------------------------------------------------------------------------
 
 
+def _stems(text: str) -> list[str]:
+    """The terms the index holds for ``text``: normalized, stop words dropped, stemmed."""
+    return [t.text for t in ANALYZER(normalize(text))]
+
+
 def normalize(text: str) -> str:
     """Lowercase, accents folded, punctuation to spaces: the form queries and synonyms share."""
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
@@ -159,6 +183,7 @@ def build_index(
     writer = ix.writer(procs=procs, limitmb=limitmb, multisegment=procs > 1)
     words: set[str] = set()
     suggestions: dict[str, tuple[str, str, str, str]] = {}
+    names: dict[str, list[str]] = {}
     count = 0
     try:
         for doc in documents:
@@ -166,19 +191,38 @@ def build_index(
             count += 1
             for label in [doc["title"], *filter(None, doc["aliases"].split(" ; "))]:
                 suggestions.setdefault(label.lower(), (label, doc["id"], doc["type"], doc["url"]))
-            words.update(w for w in normalize(f"{doc['title']} {doc['aliases']} {doc['summary']}").split() if len(w) > 3)
+                key = " ".join(_stems(label))
+                if key and doc["id"] not in names.setdefault(key, []):
+                    names[key].append(doc["id"])
+            words.update(w for w in normalize(f"{doc['title']} {doc['aliases']} {doc['summary']}").split() if len(w) > 3 and w not in _STOP)
     except BaseException:
         writer.cancel()
         raise
     writer.commit()
     for group in synonyms:
         for name in group:
-            words.update(w for w in name.split() if len(w) > 3)
+            words.update(w for w in name.split() if len(w) > 3 and w not in _STOP)
     (directory / WORDS_FILE).write_text("\n".join(sorted(words)), encoding="utf-8")
     (directory / SUGGEST_FILE).write_text(json.dumps(sorted(suggestions.values(), key=lambda row: (row[0].lower(), row[1]))), encoding="utf-8")
     (directory / SYNONYMS_FILE).write_text(json.dumps(list(synonyms)), encoding="utf-8")
+    (directory / NAMES_FILE).write_text(json.dumps(names, sort_keys=True), encoding="utf-8")
     (directory / META_FILE).write_text(json.dumps({"documents": count}), encoding="utf-8")
     return count
+
+
+def _edit_distance(a: str, b: str) -> int:
+    """Optimal string alignment distance: Levenshtein plus the swap of two adjacent letters."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        row = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            row[j] = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                row[j] = min(row[j], prev2[j - 2] + 1)
+        prev2, prev = prev, row
+    return prev[len(b)]
 
 
 # --- searching -----------------------------------------------------------------------------------
@@ -242,6 +286,13 @@ class _Plan:
     query: Query | None
     suggestion: str | None = None
     fields: tuple[str, ...] = field(default_factory=tuple)
+    # one set of index terms per query term: the term itself and the terms of its glossary synonyms
+    concepts: tuple[frozenset[str], ...] = ()
+
+    def coverage(self, matched: set[str]) -> float:
+        if len(self.concepts) < 2:
+            return 1.0
+        return sum(not c.isdisjoint(matched) for c in self.concepts) / len(self.concepts)
 
 
 class SearchIndex:
@@ -262,11 +313,18 @@ class SearchIndex:
         self._corrector = ListCorrector(self._words)
         self._suggest = [Suggestion(*row) for row in json.loads((directory / SUGGEST_FILE).read_text())]
         self._suggest_keys = [s.label.lower() for s in self._suggest]
-        self._synonyms: dict[str, list[str]] = {}
+        # Glossary synonyms and document names are matched on index terms (stems), so "sleeping
+        # pills" finds the synonym "sleeping pill" and "muscle relaxers" the alias "muscle relaxer".
+        self._synonyms: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
         for group in json.loads((directory / SYNONYMS_FILE).read_text()):
-            for name in group:
-                self._synonyms.setdefault(name, []).extend(n for n in group if n != name)
-        self._longest_synonym = max((len(k.split()) for k in self._synonyms), default=1)
+            keys = list(dict.fromkeys(k for k in (tuple(_stems(name)) for name in group) if k))
+            for key in keys:
+                self._synonyms.setdefault(key, []).extend(k for k in keys if k != key)
+        self._longest_synonym = max((len(k) for k in self._synonyms), default=1)
+        names_file = directory / NAMES_FILE
+        names = json.loads(names_file.read_text()) if names_file.exists() else {}
+        self._names: dict[tuple[str, ...], list[str]] = {tuple(k.split()): v for k, v in names.items()}
+        self._longest_name = max((len(k) for k in self._names), default=1)
         self._highlighter = highlight.Highlighter(
             fragmenter=highlight.ContextFragmenter(maxchars=160, surround=60), formatter=_Mark()
         )
@@ -284,44 +342,86 @@ class SearchIndex:
     def _known(self, term: str, fields: Iterable[str]) -> bool:
         return any(self._searcher.doc_frequency(f, term) for f in fields)
 
-    def _plan(self, text: str, fields: tuple[str, ...]) -> _Plan:
-        words = normalize(text).split()[:32]
+    def _frequency(self, term: str, fields: Iterable[str]) -> int:
+        return sum(self._searcher.doc_frequency(f, term) for f in fields)
+
+    def _correct(self, words: list[str], fields: tuple[str, ...]) -> tuple[list[str], bool]:
+        """Replace words the index has never seen by the closest known word (titles, aliases, summaries)."""
         corrected, changed = [], False
         for word in words:
             terms = self._analyzed(word)
             if word.isalpha() and len(word) > 3 and terms and not self._known(terms[0], fields) \
-                    and word not in self._synonyms:
-                fixes = list(self._corrector.suggest(word, limit=1, maxdist=2 if len(word) > 5 else 1))
-                if fixes:
-                    corrected.append(fixes[0])
+                    and tuple(terms) not in self._synonyms:
+                # Levenshtein candidates, then the closest by optimal string alignment (a swap of two
+                # letters is one edit: "physcial" is "physical", not "physician"), then the commonest.
+                candidates = [c for c in self._corrector.suggest(word, limit=8, maxdist=2 if len(word) > 5 else 1)
+                              if c not in _STOP]
+                if candidates:
+                    best = min(candidates, key=lambda c: (
+                        _edit_distance(word, c), -self._frequency(self._analyzed(c)[0], fields), c))
+                    corrected.append(best)
                     changed = True
                     continue
             corrected.append(word)
-        branches: list[Query] = []
-        terms = [t for w in corrected for t in self._analyzed(w)]
-        for term in dict.fromkeys(terms):
-            branches.append(Or([Term(f, term) for f in fields]))
-        # The whole query as a phrase scores far above the same words scattered.
-        if len(terms) > 1:
-            branches += [Phrase(f, terms, slop=1, boost=3.0) for f in ("title", "aliases", "summary") if f in fields]
-        # Glossary synonyms: "mme" also looks for "morphine milligram equivalent", and back.
-        for alternative in self._expansions(corrected):
-            alt_terms = self._analyzed(alternative)
-            if not alt_terms:
-                continue
-            for f in ("title", "aliases", "summary"):
-                if f in fields:
-                    q = Term(f, alt_terms[0]) if len(alt_terms) == 1 else Phrase(f, alt_terms)
-                    branches.append(q.with_boost(1.5))
-        suggestion = " ".join(corrected) if changed else None
-        return _Plan(Or(branches) if branches else None, suggestion, fields)
+        return corrected, changed
 
-    def _expansions(self, words: list[str]) -> list[str]:
-        found = []
-        for n in range(min(self._longest_synonym, len(words)), 0, -1):
-            for i in range(len(words) - n + 1):
-                found += self._synonyms.get(" ".join(words[i : i + n]), [])
-        return list(dict.fromkeys(found))[:12]
+    def _plan(self, text: str, fields: tuple[str, ...]) -> _Plan:
+        """Plain text to one query: a sum of the parts below, each document scored by BM25F.
+
+        * every query term in every searchable field (fields weighted by ``BOOSTS``);
+        * the whole query as a phrase, and each pair of adjacent terms as a phrase, in names;
+        * glossary synonyms of any span of the query ("mme" -> "morphine milligram equivalent"): the
+          best-scoring synonym of a span counts, so a long synonym list cannot pile up score;
+        * a flat bonus for documents one of whose names (title or alias) *is* the query, or is part
+          of it ("nerve pain pills" is an alias of anticonvulsants; "pain pills" of opioids).
+        """
+        words = normalize(text).split()[:32]
+        corrected, changed = self._correct(words, fields)
+        suggestion = " ".join(corrected) if changed else None
+        terms = self._analyzed(" ".join(corrected))
+        if not terms:
+            return _Plan(None, suggestion, fields)
+        name_fields = [f for f in ("title", "aliases") if f in fields]
+        phrase_fields = [f for f in ("title", "aliases", "summary") if f in fields]
+        branches: list[Query] = [Or([Term(f, t) for f in fields]) for t in dict.fromkeys(terms)]
+        if len(terms) > 1:
+            branches += [Phrase(f, terms, slop=1, boost=PHRASE_BOOST) for f in phrase_fields]
+        if len(terms) > 2:
+            for pair in dict.fromkeys(zip(terms, terms[1:], strict=False)):
+                branches += [Phrase(f, list(pair), boost=PAIR_BOOST) for f in name_fields]
+        concepts = {t: {t} for t in terms}
+        for span, alternatives in self._expansions(terms):
+            for t in span:
+                concepts[t].update(a for alt in alternatives for a in alt)
+            options: list[Query] = []
+            for alt in alternatives:
+                options += [Term(f, alt[0]) if len(alt) == 1 else Phrase(f, list(alt)) for f in phrase_fields]
+            branches.append(DisjunctionMax(options, boost=SYNONYM_BOOST))
+        stopped = {t.text for t in NAMES_ANALYZER(" ".join(corrected))} - set(terms)
+        branches += [Term("names", t, boost=QUESTION_BOOST) for t in sorted(stopped)]
+        for doc_id, bonus in self._named(terms).items():
+            branches.append(Term("id", doc_id, boost=bonus))
+        return _Plan(Or(branches), suggestion, fields, tuple(frozenset(c) for c in concepts.values()))
+
+    def _spans(self, terms: list[str], longest: int) -> Iterator[tuple[str, ...]]:
+        for n in range(min(longest, len(terms)), 0, -1):
+            for i in range(len(terms) - n + 1):
+                yield tuple(terms[i : i + n])
+
+    def _expansions(self, terms: list[str]) -> list[tuple[tuple[str, ...], list[tuple[str, ...]]]]:
+        """Each span of the query that is a glossary name, with its synonyms (at most 12 spans)."""
+        found = [(span, self._synonyms[span]) for span in dict.fromkeys(self._spans(terms, self._longest_synonym))
+                 if span in self._synonyms]
+        return found[:12]
+
+    def _named(self, terms: list[str]) -> dict[str, float]:
+        """Documents with a name that is the query (``NAME_BONUS``) or a part of it (scaled down)."""
+        bonus: dict[str, float] = {}
+        for span in dict.fromkeys(self._spans(terms, self._longest_name)):
+            weight = NAME_BONUS if len(span) == len(terms) else NAME_PART_BONUS * len(span) / len(terms)
+            for doc_id in self._names.get(span, ()):
+                bonus[doc_id] = max(bonus.get(doc_id, 0.0), weight)
+        return bonus
 
     # -- public API -------------------------------------------------------------------------------
 
@@ -349,14 +449,21 @@ class SearchIndex:
             "component": sorting.FieldFacet("component"),
             "audience": sorting.FieldFacet("audience", allow_overlap=True),
         }
+        pool = max(offset + limit, RERANK_POOL)
         found = self._searcher.search(
-            plan.query, filter=filters.query(), limit=offset + limit, groupedby=facets,
+            plan.query, filter=filters.query(), limit=pool, groupedby=facets,
             maptype=sorting.Count, terms=True,
         )
         found.fragmenter = self._highlighter.fragmenter
         found.formatter = self._highlighter.formatter
+        scored = []
+        for position, hit in enumerate(found[:pool]):
+            matched = {t.decode() if isinstance(t, bytes) else t for f, t in hit.matched_terms() if f != "id"}
+            factor = COORD_FLOOR + (1.0 - COORD_FLOOR) * plan.coverage(matched)
+            scored.append((-hit.score * factor, position, hit))
+        scored.sort(key=lambda row: row[:2])
         hits = []
-        for hit in found[offset : offset + limit]:
+        for negative, _, hit in scored[offset : offset + limit]:
             snippet = ""
             for name in ("patient", "summary") if patient else ("summary", "patient"):
                 snippet = hit.highlights(name, top=2)
@@ -366,7 +473,7 @@ class SearchIndex:
             hits.append(Hit(
                 id=stored["id"], title=stored["title"], type=stored["type"],
                 component=stored.get("component") or None, url=stored["url"],
-                snippet=snippet or html.escape(stored["summary"][:200]), score=round(hit.score, 3),
+                snippet=snippet or html.escape(stored["summary"][:200]), score=round(-negative, 3),
             ))
         counts = {
             name: {str(k): v for k, v in sorted(found.groups(name).items(), key=lambda kv: (-kv[1], str(kv[0]))) if k}
@@ -403,3 +510,4 @@ class SearchIndex:
                 return []
             found = self._searcher.more_like(docnum, "clinician", text=text, top=limit + len(skip), numterms=12)
             return [h["id"] for h in found if h["id"] not in skip][:limit]
+

@@ -190,6 +190,21 @@
     if (params.get("q")) run();
   }
 
+  /* "Skip to content" moves keyboard focus, not only the scroll position, to the page heading, so
+     screen readers start reading there and the next Tab continues inside the content. One listener
+     on the document: Material re-renders the skip link on every instant navigation. */
+  function setupSkipLink() {
+    document.addEventListener("click", function (event) {
+      var skip = event.target.closest && event.target.closest("a.md-skip");
+      if (!skip) return;
+      var id = decodeURIComponent((skip.getAttribute("href") || "").split("#")[1] || "");
+      var target = id && document.getElementById(id);
+      if (!target) return;
+      if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+      window.setTimeout(function () { target.focus(); }, 0);
+    });
+  }
+
   function init() {
     setupPrint(document);
     document.querySelectorAll("form.pg-quiz").forEach(setupQuiz);
@@ -197,6 +212,7 @@
     document.querySelectorAll("form.pg-find").forEach(setupFind);
   }
 
+  setupSkipLink();
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(init);
   } else if (document.readyState === "loading") {

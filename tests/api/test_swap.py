@@ -1,0 +1,72 @@
+"""Requests keep succeeding while `painguide build` swaps a new release in under a running server."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+
+import httpx
+import pytest
+import uvicorn
+
+from api.app import create_app
+from painguide import build
+from painguide.settings import Settings
+from tests.conftest import MKDOCS, copy_content
+
+PATHS = ["/api/v1/search?q=tylenol", "/api/v1/search?q=pain&type=treatment", "/api/v1/entries/acetaminophen",
+         "/api/v1/health", "/api/v1/suggest?q=op", "/index.html", "/treatments/medications/acetaminophen.html"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_concurrent_requests_during_rebuilds(tmp_path):
+    root = copy_content(tmp_path)
+    out = tmp_path / "build"
+    build.build(root, out, MKDOCS)
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(Settings(build_dir=out)), host="127.0.0.1", port=port,
+                                           log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.02)
+    failures: list[str] = []
+    releases: set[str] = set()
+    done = threading.Event()
+    count = 0
+
+    def hammer() -> None:
+        nonlocal count
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as c:
+            while not done.is_set():
+                for path in PATHS:
+                    r = c.get(path)
+                    count += 1
+                    if r.status_code != 200:
+                        failures.append(f"{path}: {r.status_code} {r.text[:200]}")
+                    elif path.endswith("health"):
+                        releases.add(r.json()["release"])
+
+    workers = [threading.Thread(target=hammer) for _ in range(4)]
+    for w in workers:
+        w.start()
+    try:
+        for _ in range(3):
+            build.build(root, out, MKDOCS)
+    finally:
+        time.sleep(0.3)
+        done.set()
+        for w in workers:
+            w.join()
+        server.should_exit = True
+        thread.join(timeout=10)
+    assert not failures, failures[:5]
+    assert len(releases) >= 2, "the server never saw a new release"
+    assert count > 50
