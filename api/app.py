@@ -23,7 +23,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="1",
         summary="Integrative chronic-pain care guidance: entries, curriculum modules and search.",
         description="Read-only JSON API. Content is public: any origin may GET. "
-        "Errors are `{\"error\": {\"code\", \"message\"}}`.",
+        'Errors are `{"error": {"code", "message"}}`.',
         docs_url="/api/docs",
         redoc_url=None,
         openapi_url=f"{API_PREFIX}/openapi.json",
@@ -44,9 +44,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.mount("/", SiteFiles(app.state.releases), name="site")
 
-    app.add_middleware(ETagMiddleware, prefix=API_PREFIX, max_age=settings.cache_max_age,
-                       skip=(f"{API_PREFIX}/health",))
+    app.add_middleware(
+        ETagMiddleware, prefix=API_PREFIX, max_age=settings.cache_max_age, skip=(f"{API_PREFIX}/health",)
+    )
     app.add_middleware(GZipMiddleware, minimum_size=1024)
-    app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET"],
-                       allow_credentials=False)
+    app.add_middleware(
+        CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET"], allow_credentials=False
+    )
     return app

@@ -14,8 +14,12 @@ class ETagMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
-        if scope["type"] != "http" or scope["method"] != "GET" or not path.startswith(self.prefix) \
-                or path in self.skip:
+        if (
+            scope["type"] != "http"
+            or scope["method"] != "GET"
+            or not path.startswith(self.prefix)
+            or path in self.skip
+        ):
             await self.app(scope, receive, send)
             return
         start: Message | None = None

@@ -12,8 +12,12 @@ from painguide.search import Results
 
 def entry_summary(release: Release, entry: Any) -> models.EntrySummary:
     return models.EntrySummary(
-        id=entry.id, type=entry.type, title=entry.title, summary=entry.summary,
-        component=getattr(entry, "component", None), url=release.entry_url(entry),
+        id=entry.id,
+        type=entry.type,
+        title=entry.title,
+        summary=entry.summary,
+        component=getattr(entry, "component", None),
+        url=release.entry_url(entry),
     )
 
 
@@ -24,8 +28,11 @@ def entry_detail(release: Release, entry: Any) -> models.EntryDetail:
 
 def module_summary(release: Release, module: Any) -> models.ModuleSummary:
     return models.ModuleSummary(
-        id=module.id, title=module.title, audiences=list(module.audiences),
-        duration_minutes=module.duration_minutes, url=release.module_url(module.id),
+        id=module.id,
+        title=module.title,
+        audiences=list(module.audiences),
+        duration_minutes=module.duration_minutes,
+        url=release.module_url(module.id),
     )
 
 
@@ -40,7 +47,9 @@ def module_detail(release: Release, module: Any) -> models.ModuleDetail:
 
 def search_results(results: Results) -> models.SearchResults:
     return models.SearchResults(
-        query=results.query, total=results.total, suggestion=results.suggestion,
+        query=results.query,
+        total=results.total,
+        suggestion=results.suggestion,
         results=[models.SearchHit(**vars(h)) for h in results.results],
         facets=models.SearchFacets(**results.facets),
     )

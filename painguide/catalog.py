@@ -245,7 +245,11 @@ def validate(root: Path) -> tuple[Catalog, list[Problem]]:
 
     for name, model in ((SOURCES_FILE, SourceList), (GLOSSARY_FILE, Glossary)):
         shown = _shown(root / name)
-        parsed = parse(root / name, shown) if (root / name).exists() else Problem(shown, None, None, "file is missing")
+        parsed = (
+            parse(root / name, shown)
+            if (root / name).exists()
+            else Problem(shown, None, None, "file is missing")
+        )
         if isinstance(parsed, Problem):
             problems.append(parsed)
             continue
@@ -255,7 +259,14 @@ def validate(root: Path) -> tuple[Catalog, list[Problem]]:
         if isinstance(value, SourceList):
             for i, source in enumerate(value.sources):
                 if source.id in catalog.sources:
-                    problems.append(Problem(shown, line_of(parsed.node, ["sources", i, "id"]), "id", f"duplicate source id '{source.id}'"))
+                    problems.append(
+                        Problem(
+                            shown,
+                            line_of(parsed.node, ["sources", i, "id"]),
+                            "id",
+                            f"duplicate source id '{source.id}'",
+                        )
+                    )
                 catalog.sources[source.id] = source
         elif isinstance(value, Glossary):
             catalog.glossary = list(value.terms)
@@ -275,16 +286,27 @@ def validate(root: Path) -> tuple[Catalog, list[Problem]]:
             continue
         id_line = line_of(parsed.node, ["id"])
         if doc.id != path.stem:
-            problems.append(Problem(shown, id_line, "id", f"'{doc.id}' must equal the file name '{path.stem}'"))
+            problems.append(
+                Problem(shown, id_line, "id", f"'{doc.id}' must equal the file name '{path.stem}'")
+            )
             continue
         in_modules = path.parent.name == MODULES_DIR
         if (doc.type == "module") != in_modules:
             where = "in modules/" if doc.type == "module" else "outside modules/"
-            problems.append(Problem(shown, line_of(parsed.node, ["type"]), "type", f"a {doc.type} file belongs {where}"))
+            problems.append(
+                Problem(shown, line_of(parsed.node, ["type"]), "type", f"a {doc.type} file belongs {where}")
+            )
             continue
         if doc.id in catalog.paths:
             other_node, other = nodes[doc.id]
-            problems.append(Problem(shown, id_line, "id", f"duplicate id '{doc.id}' (also in {other}:{line_of(other_node, ['id'])})"))
+            problems.append(
+                Problem(
+                    shown,
+                    id_line,
+                    "id",
+                    f"duplicate id '{doc.id}' (also in {other}:{line_of(other_node, ['id'])})",
+                )
+            )
             continue
         catalog.paths[doc.id] = path
         nodes[doc.id] = (parsed.node, shown)
@@ -314,10 +336,16 @@ def _cross_references(catalog: Catalog, nodes: dict[str, tuple[yaml.Node, str]])
         lesson_ids = {lesson.entry for lesson in module.lessons}
         for i, lesson in enumerate(module.lessons):
             if lesson.entry not in catalog.entries:
-                unresolved(doc_id, ["lessons", i, "entry"], f"'{lesson.entry}' is not an entry id", lesson.entry)
+                unresolved(
+                    doc_id, ["lessons", i, "entry"], f"'{lesson.entry}' is not an entry id", lesson.entry
+                )
         for i, question in enumerate(module.questions):
             if question.entry not in lesson_ids:
-                unresolved(doc_id, ["questions", i, "entry"], f"'{question.entry}' is not one of this module's lessons")
+                unresolved(
+                    doc_id,
+                    ["questions", i, "entry"],
+                    f"'{question.entry}' is not one of this module's lessons",
+                )
         for i, pre in enumerate(module.prerequisites):
             if pre not in catalog.modules:
                 unresolved(doc_id, ["prerequisites", i], f"'{pre}' is not a module id", pre)
@@ -330,7 +358,9 @@ def _cross_references(catalog: Catalog, nodes: dict[str, tuple[yaml.Node, str]])
                 unresolved(GLOSSARY_FILE, ["terms", i, "term"], f"duplicate term '{term.term}'")
             seen.add(term.term.lower())
             if term.entry and term.entry not in catalog.entries:
-                unresolved(GLOSSARY_FILE, ["terms", i, "entry"], f"'{term.entry}' is not an entry id", term.entry)
+                unresolved(
+                    GLOSSARY_FILE, ["terms", i, "entry"], f"'{term.entry}' is not an entry id", term.entry
+                )
     return problems
 
 
@@ -378,4 +408,3 @@ def check_files(names: Sequence[str]) -> int:
             print(f"{name}: OK")
         status |= bool(found)
     return status
-

@@ -20,8 +20,10 @@ def _validate(args: argparse.Namespace) -> int:
     if problems:
         print(f"{len(problems)} problem(s) found in {args.dir}", file=sys.stderr)
         return 1
-    print(f"{args.dir}: {len(catalog.entries)} entries, {len(catalog.modules)} modules, "
-          f"{len(catalog.sources)} sources, {len(catalog.glossary)} glossary terms: all valid")
+    print(
+        f"{args.dir}: {len(catalog.entries)} entries, {len(catalog.modules)} modules, "
+        f"{len(catalog.sources)} sources, {len(catalog.glossary)} glossary terms: all valid"
+    )
     return 0
 
 
@@ -50,14 +52,26 @@ def _serve(args: argparse.Namespace) -> int:
     settings = get_settings()
     if build.current(settings.build_dir) is None:
         print("nothing built yet: building first", file=sys.stderr)
-        status = _build(argparse.Namespace(content=settings.content_dir, out=settings.build_dir,
-                                           config=settings.mkdocs_config))
+        status = _build(
+            argparse.Namespace(
+                content=settings.content_dir, out=settings.build_dir, config=settings.mkdocs_config
+            )
+        )
         if status:
             return status
-    print(f"PainGuide: site http://{args.host}:{args.port}/  API http://{args.host}:{args.port}/api/v1  "
-          f"docs http://{args.host}:{args.port}/api/docs", file=sys.stderr)
-    uvicorn.run("api.app:create_app", factory=True, host=args.host, port=args.port,
-                workers=args.workers, log_level=args.log_level)
+    print(
+        f"PainGuide: site http://{args.host}:{args.port}/  API http://{args.host}:{args.port}/api/v1  "
+        f"docs http://{args.host}:{args.port}/api/docs",
+        file=sys.stderr,
+    )
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level=args.log_level,
+    )
     return 0
 
 

@@ -58,10 +58,8 @@ def _quiz(module: Any) -> str:
         parts.append(f'<fieldset class="pg-question" data-answer="{q.choices.index(q.answer)}">')
         parts.append(f"<legend>{i}. {escape(q.prompt)}</legend>")
         for j, choice in enumerate(q.choices):
-            parts.append(
-                f'<label><input type="radio" name="{name}" value="{j}"> {escape(choice)}</label>'
-            )
-        parts.append(f'<p class="pg-feedback" role="status" aria-live="polite" hidden></p>')
+            parts.append(f'<label><input type="radio" name="{name}" value="{j}"> {escape(choice)}</label>')
+        parts.append('<p class="pg-feedback" role="status" aria-live="polite" hidden></p>')
         parts.append(f'<p class="pg-explanation" hidden>{escape(q.explanation)}</p>')
         parts.append("</fieldset>")
     parts.append('<button class="md-button md-button--primary" type="submit">Check my answers</button>')
@@ -87,8 +85,12 @@ def module_page(module: Any, catalog: Catalog) -> str:
     out += [
         section("Lessons", "Read these entries in order.\n\n" + _lessons(src, module, catalog), 2),
         _vignette(module),
-        section("Knowledge check", "Choose one answer for each question, then check your answers. "
-                "Nothing is sent anywhere.\n\n" + _quiz(module), 2),
+        section(
+            "Knowledge check",
+            "Choose one answer for each question, then check your answers. "
+            "Nothing is sent anywhere.\n\n" + _quiz(module),
+            2,
+        ),
         section(f"Assignment: {module.assignment.title}", module.assignment.instructions, 2),
         f"Last reviewed {date(module.reviewed)}.\n{{: .pg-meta }}\n",
     ]
@@ -101,17 +103,19 @@ def handout_page(module: Any, catalog: Catalog) -> str:
         f"{i}. {escape(q.prompt)}\n\n" + indent("\n".join(f"- [ ] {escape(c)}" for c in q.choices), 3)
         for i, q in enumerate(module.questions, 1)
     )
-    return "\n".join([
-        front_matter(f"{module.title}: learner handout", module.summary, ["Curriculum module"]),
-        f"# {module.title}: learner handout\n",
-        '<button class="md-button pg-print" type="button" hidden>Print this handout</button>\n',
-        f"{_facts(module)}\n\n**Name:** ____________________  **Date:** ____________\n",
-        section("What you will be able to do", bullets(module.objectives), 2),
-        section("Read, in this order", _lessons(src, module, catalog), 2),
-        _vignette(module),
-        section("Check your knowledge", questions, 2),
-        section(f"Assignment: {module.assignment.title}", module.assignment.instructions, 2),
-    ])
+    return "\n".join(
+        [
+            front_matter(f"{module.title}: learner handout", module.summary, ["Curriculum module"]),
+            f"# {module.title}: learner handout\n",
+            '<button class="md-button pg-print" type="button" hidden>Print this handout</button>\n',
+            f"{_facts(module)}\n\n**Name:** ____________________  **Date:** ____________\n",
+            section("What you will be able to do", bullets(module.objectives), 2),
+            section("Read, in this order", _lessons(src, module, catalog), 2),
+            _vignette(module),
+            section("Check your knowledge", questions, 2),
+            section(f"Assignment: {module.assignment.title}", module.assignment.instructions, 2),
+        ]
+    )
 
 
 def answers_page(module: Any, catalog: Catalog) -> str:
@@ -124,13 +128,19 @@ def answers_page(module: Any, catalog: Catalog) -> str:
             f"{i}. {q.prompt}\n\n   **Answer: {letter}. {q.answer}**\n\n   {q.explanation} "
             f"(See [{entry.title}]({link(src, urls.entry_page(entry))}).)"
         )
-    return "\n".join([
-        front_matter(f"{module.title}: answer key", f"Answers and explanations for {module.title}.", ["For trainers"]),
-        f"# {module.title}: answer key\n",
-        "!!! warning \"For trainers\"\n    Keep this page for facilitators; learners use the handout.\n",
-        '<button class="md-button pg-print" type="button" hidden>Print the answer key</button>\n',
-        "\n\n".join(items) + "\n",
-    ])
+    return "\n".join(
+        [
+            front_matter(
+                f"{module.title}: answer key",
+                f"Answers and explanations for {module.title}.",
+                ["For trainers"],
+            ),
+            f"# {module.title}: answer key\n",
+            '!!! warning "For trainers"\n    Keep this page for facilitators; learners use the handout.\n',
+            '<button class="md-button pg-print" type="button" hidden>Print the answer key</button>\n',
+            "\n\n".join(items) + "\n",
+        ]
+    )
 
 
 def trainers_index(catalog: Catalog) -> str:
@@ -141,42 +151,62 @@ def trainers_index(catalog: Catalog) -> str:
         f"| {m.level} | {m.duration_minutes} min |"
         for m in modules_in_order(catalog)
     )
-    return "\n".join([
-        front_matter("For trainers", "Ready-to-assign curriculum modules on integrative pain care.", ["For trainers"]),
-        "# For trainers\n",
-        f"{len(catalog.modules)} modules, about {total // 60} hours in all. Each has objectives, readings, a case, "
-        "a knowledge check with explained answers, a printable handout and an answer key. "
-        f"Use the [assignment builder]({link(src, 'trainers/assign.md')}) to give a group modules with due dates.\n",
-        "| Module | For | Level | Time |\n|---|---|---|---|\n" + rows + "\n",
-    ])
+    return "\n".join(
+        [
+            front_matter(
+                "For trainers",
+                "Ready-to-assign curriculum modules on integrative pain care.",
+                ["For trainers"],
+            ),
+            "# For trainers\n",
+            f"{len(catalog.modules)} modules, about {total // 60} hours in all. Each has objectives, readings, a case, "
+            "a knowledge check with explained answers, a printable handout and an answer key. "
+            f"Use the [assignment builder]({link(src, 'trainers/assign.md')}) "
+            "to give a group modules with due dates.\n",
+            "| Module | For | Level | Time |\n|---|---|---|---|\n" + rows + "\n",
+        ]
+    )
 
 
 def builder_page(catalog: Catalog) -> str:
     """Pick modules, a group and due dates; get a printable sheet and a link that reopens it."""
-    data = [{"id": m.id, "title": m.title, "minutes": m.duration_minutes,
-             "url": link("trainers/assign.md", urls.module_page(m.id)).removesuffix(".md") + ".html"}
-            for m in modules_in_order(catalog)]
+    data = [
+        {
+            "id": m.id,
+            "title": m.title,
+            "minutes": m.duration_minutes,
+            "url": link("trainers/assign.md", urls.module_page(m.id)).removesuffix(".md") + ".html",
+        }
+        for m in modules_in_order(catalog)
+    ]
     choices = "\n".join(
         f'<li><label><input type="checkbox" name="module" value="{escape(m["id"])}"> {escape(m["title"])} '
         f'({m["minutes"]} min)</label> <label class="pg-due">Due <input type="date" name="due-{escape(m["id"])}" '
         f'aria-label="Due date for {escape(m["title"])}"></label></li>'
         for m in data
     )
-    return "\n".join([
-        front_matter("Assignment builder", "Make a printable assignment sheet and a shareable link.", ["For trainers"]),
-        "# Assignment builder\n",
-        "Choose modules and due dates for a group. The sheet below updates as you go; print it, or copy the "
-        "link: it carries your choices, so anyone who opens it sees the same sheet. Nothing is stored on a server.\n",
-        f'<form class="pg-builder" aria-label="Assignment builder" data-modules="{escape(json.dumps(data))}">',
-        '<p><label for="pg-group">Group name</label><br><input id="pg-group" name="group" type="text" '
-        'maxlength="80" autocomplete="off"></p>',
-        f'<fieldset><legend>Modules</legend><ul class="pg-module-choices">\n{choices}\n</ul></fieldset>',
-        '<p><button class="md-button md-button--primary pg-copy" type="button">Copy link</button> '
-        '<button class="md-button pg-print" type="button">Print sheet</button></p>',
-        '<p><label for="pg-link">Shareable link</label><br><input id="pg-link" type="url" readonly></p>',
-        "</form>",
-        '<section class="pg-sheet" aria-label="Assignment sheet" aria-live="polite"></section>\n',
-    ])
+    return "\n".join(
+        [
+            front_matter(
+                "Assignment builder",
+                "Make a printable assignment sheet and a shareable link.",
+                ["For trainers"],
+            ),
+            "# Assignment builder\n",
+            "Choose modules and due dates for a group. The sheet below updates as you go; print it, or copy the "
+            "link: it carries your choices, so anyone who opens it sees the same sheet. "
+            "Nothing is stored on a server.\n",
+            f'<form class="pg-builder" aria-label="Assignment builder" data-modules="{escape(json.dumps(data))}">',
+            '<p><label for="pg-group">Group name</label><br><input id="pg-group" name="group" type="text" '
+            'maxlength="80" autocomplete="off"></p>',
+            f'<fieldset><legend>Modules</legend><ul class="pg-module-choices">\n{choices}\n</ul></fieldset>',
+            '<p><button class="md-button md-button--primary pg-copy" type="button">Copy link</button> '
+            '<button class="md-button pg-print" type="button">Print sheet</button></p>',
+            '<p><label for="pg-link">Shareable link</label><br><input id="pg-link" type="url" readonly></p>',
+            "</form>",
+            '<section class="pg-sheet" aria-label="Assignment sheet" aria-live="polite"></section>\n',
+        ]
+    )
 
 
 def modules_in_order(catalog: Catalog) -> list[Any]:
@@ -202,7 +232,13 @@ def generate(catalog: Catalog) -> Iterator[tuple[str, str]]:
 def nav(catalog: Catalog) -> list[Any]:
     items: list[Any] = ["trainers/index.md", {"Assignment builder": "trainers/assign.md"}]
     for m in modules_in_order(catalog):
-        items.append({m.title: [urls.module_page(m.id),
-                                {"Learner handout": urls.module_page(m.id, "handout")},
-                                {"Answer key": urls.module_page(m.id, "answers")}]})
+        items.append(
+            {
+                m.title: [
+                    urls.module_page(m.id),
+                    {"Learner handout": urls.module_page(m.id, "handout")},
+                    {"Answer key": urls.module_page(m.id, "answers")},
+                ]
+            }
+        )
     return items

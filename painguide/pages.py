@@ -52,19 +52,25 @@ MEASURE_FIELDS = (
 # Plain groupings for the patients' index: what a person looks for, not how clinicians file it.
 PATIENT_GROUPS = (
     ("Medicines", lambda e: e.type == "treatment" and e.component == "medications"),
-    ("Therapies that restore movement and daily life",
-     lambda e: e.type == "treatment" and e.component == "restorative-therapies"),
-    ("Procedures and injections",
-     lambda e: e.type == "treatment" and e.component == "interventional-procedures"),
+    (
+        "Therapies that restore movement and daily life",
+        lambda e: e.type == "treatment" and e.component == "restorative-therapies",
+    ),
+    (
+        "Procedures and injections",
+        lambda e: e.type == "treatment" and e.component == "interventional-procedures",
+    ),
     ("Mind, mood and pain", lambda e: e.type == "treatment" and e.component == "behavioral-health"),
-    ("Complementary and whole-person approaches",
-     lambda e: e.type == "treatment" and e.component == "complementary-integrative-health"),
+    (
+        "Complementary and whole-person approaches",
+        lambda e: e.type == "treatment" and e.component == "complementary-integrative-health",
+    ),
     ("The five kinds of pain care", lambda e: e.type == "component"),
     ("Getting the care you need", lambda e: e.type == "barrier"),
     ("Living well with pain care", lambda e: e.type == "topic"),
 )
 DISCLAIMER = (
-    "!!! note \"For learning, not medical advice\"\n"
+    '!!! note "For learning, not medical advice"\n'
     "    PainGuide explains options so you can talk about them with your care team. "
     "It does not replace advice from a clinician who knows you. "
     "In an emergency, call 911. If you are thinking about suicide or self-harm, call or text 988."
@@ -144,10 +150,18 @@ def patient_body(entry: Any, level: int = 3) -> str:
 
 def trainer_tab(entry: Any) -> str:
     t = entry.trainer
-    return "\n".join(filter(None, [
-        section("Learning objectives", "After studying this entry, learners can:\n\n" + bullets(t.learning_objectives)),
-        section("Discussion prompts", bullets(t.discussion_prompts)) if t.discussion_prompts else "",
-    ]))
+    return "\n".join(
+        filter(
+            None,
+            [
+                section(
+                    "Learning objectives",
+                    "After studying this entry, learners can:\n\n" + bullets(t.learning_objectives),
+                ),
+                section("Discussion prompts", bullets(t.discussion_prompts)) if t.discussion_prompts else "",
+            ],
+        )
+    )
 
 
 def tab(title: str, body: str) -> str:
@@ -162,7 +176,9 @@ def sources_list(src: str, refs: Iterable[Any], catalog: Catalog) -> str:
         by = ", ".join(x for x in (source.author, source.publisher, str(source.year or "")) if x)
         extra = f" — {ref.locator}" if ref.locator else ""
         cite = f". {source.citation}" if source.citation else ""
-        lines.append(f"{name}{f' ({by})' if by else ''}{cite}{extra}. [About this source]({link(src, 'sources.md')}#{source.id})")
+        lines.append(
+            f"{name}{f' ({by})' if by else ''}{cite}{extra}. [About this source]({link(src, 'sources.md')}#{source.id})"
+        )
     return numbered(lines)
 
 
@@ -187,18 +203,33 @@ def entry_page(entry: Any, catalog: Catalog) -> str:
         out.append(f"**Also called:** {', '.join(entry.aliases)}\n{{: .pg-aliases }}\n")
     tabs = [tab("For clinicians", clinician_tab(entry))]
     if entry.patient is not None:
-        printable = f"[Open the printable patient page]({link(src, urls.patient_page(entry))}){{ .md-button }}\n\n"
+        printable = (
+            f"[Open the printable patient page]({link(src, urls.patient_page(entry))}){{ .md-button }}\n\n"
+        )
         tabs.append(tab("For patients", printable + patient_body(entry)))
     tabs.append(tab("For trainers", trainer_tab(entry)))
     out.append("\n".join(tabs))
     if entry.type == "component":
         options = catalog.treatments_of(entry.id)
-        out.append(section("Treatment options", bullets(
-            f"[{t.title}]({link(src, urls.entry_page(t))}) — {t.summary}" for t in options), 2))
+        out.append(
+            section(
+                "Treatment options",
+                bullets(f"[{t.title}]({link(src, urls.entry_page(t))}) — {t.summary}" for t in options),
+                2,
+            )
+        )
     if entry.related:
-        out.append(section("Related", bullets(
-            f"[{catalog.entries[r].title}]({link(src, urls.entry_page(catalog.entries[r]))}) — "
-            f"{catalog.entries[r].summary}" for r in entry.related), 2))
+        out.append(
+            section(
+                "Related",
+                bullets(
+                    f"[{catalog.entries[r].title}]({link(src, urls.entry_page(catalog.entries[r]))}) — "
+                    f"{catalog.entries[r].summary}"
+                    for r in entry.related
+                ),
+                2,
+            )
+        )
     out.append(section("Sources", sources_list(src, entry.sources, catalog), 2))
     return "\n".join(out)
 
@@ -206,16 +237,18 @@ def entry_page(entry: Any, catalog: Catalog) -> str:
 def patient_page(entry: Any, catalog: Catalog) -> str:
     src = urls.patient_page(entry)
     title = f"{entry.title}: for patients"
-    return "\n".join([
-        front_matter(title, entry.summary, [AUDIENCE_TAG["patient"]], search={"boost": 1.5}),
-        f"# {title}\n",
-        '<button class="md-button pg-print" type="button" hidden>Print this page</button>\n',
-        patient_body(entry, 2),
-        DISCLAIMER + "\n",
-        f"Last reviewed {date(entry.reviewed)}. "
-        f"[More detail for clinicians and trainers]({link(src, urls.entry_page(entry))}).\n"
-        "{: .pg-meta }\n",
-    ])
+    return "\n".join(
+        [
+            front_matter(title, entry.summary, [AUDIENCE_TAG["patient"]], search={"boost": 1.5}),
+            f"# {title}\n",
+            '<button class="md-button pg-print" type="button" hidden>Print this page</button>\n',
+            patient_body(entry, 2),
+            DISCLAIMER + "\n",
+            f"Last reviewed {date(entry.reviewed)}. "
+            f"[More detail for clinicians and trainers]({link(src, urls.entry_page(entry))}).\n"
+            "{: .pg-meta }\n",
+        ]
+    )
 
 
 # --- section indexes ---------------------------------------------------------------------------
@@ -227,14 +260,21 @@ def listing(src: str, entries: Iterable[Any], page: Any = urls.entry_page) -> st
 
 def treatments_index(catalog: Catalog) -> str:
     src = "treatments/index.md"
-    out = [front_matter("Treatments", "The five components of integrative pain care and their options."),
-           "# Treatments\n",
-           "The HHS Pain Management Best Practices Inter-Agency Task Force describes five components of "
-           "pain care. Most people do best with a plan that combines several of them.\n"]
+    out = [
+        front_matter("Treatments", "The five components of integrative pain care and their options."),
+        "# Treatments\n",
+        "The HHS Pain Management Best Practices Inter-Agency Task Force describes five components of "
+        "pain care. Most people do best with a plan that combines several of them.\n",
+    ]
     for cid in COMPONENT_IDS:
         if comp := catalog.entries.get(cid):
-            out.append(section(f"[{comp.title}]({link(src, urls.entry_page(comp))})",
-                               comp.summary + "\n\n" + listing(src, catalog.treatments_of(cid)), 2))
+            out.append(
+                section(
+                    f"[{comp.title}]({link(src, urls.entry_page(comp))})",
+                    comp.summary + "\n\n" + listing(src, catalog.treatments_of(cid)),
+                    2,
+                )
+            )
     return "\n".join(out)
 
 
@@ -245,23 +285,38 @@ def simple_index(src: str, title: str, intro: str, entries: list[Any]) -> str:
 def support_team_index(catalog: Catalog) -> str:
     src = "support-team/index.md"
     questions = catalog.by_type("team-question")
-    return "\n".join([
-        front_matter("Build a support team", "Questions a clinic answers to set up a Chronic Pain Management Support Team."),
-        "# Build a Chronic Pain Management Support Team\n",
-        "Work through these questions in order. Each answer shapes the next.\n",
-        numbered(f"[{q.team.question}]({link(src, urls.entry_page(q))}) — {q.summary}" for q in questions),
-        section("Data the team reviews",
+    return "\n".join(
+        [
+            front_matter(
+                "Build a support team",
+                "Questions a clinic answers to set up a Chronic Pain Management Support Team.",
+            ),
+            "# Build a Chronic Pain Management Support Team\n",
+            "Work through these questions in order. Each answer shapes the next.\n",
+            numbered(
+                f"[{q.team.question}]({link(src, urls.entry_page(q))}) — {q.summary}" for q in questions
+            ),
+            section(
+                "Data the team reviews",
                 f"The [data elements]({link(src, 'support-team/data/index.md')}) a team may track, "
-                "with how each is scored and its limits.\n\n" + listing(src, catalog.by_type("data-element")), 2),
-    ])
+                "with how each is scored and its limits.\n\n" + listing(src, catalog.by_type("data-element")),
+                2,
+            ),
+        ]
+    )
 
 
 def patients_index(catalog: Catalog) -> str:
     src = "patients/index.md"
-    out = [front_matter("For patients", "Plain-language guides to pain care options.", [AUDIENCE_TAG["patient"]]),
-           "# For patients\n",
-           "These guides explain pain care in plain words. Each one can be printed. "
-           "Take it to your next visit and talk it over with your care team.\n", DISCLAIMER + "\n"]
+    out = [
+        front_matter(
+            "For patients", "Plain-language guides to pain care options.", [AUDIENCE_TAG["patient"]]
+        ),
+        "# For patients\n",
+        "These guides explain pain care in plain words. Each one can be printed. "
+        "Take it to your next visit and talk it over with your care team.\n",
+        DISCLAIMER + "\n",
+    ]
     readable = [e for e in catalog.entries.values() if e.patient is not None]
     for heading, belongs in PATIENT_GROUPS:
         chosen = sorted((e for e in readable if belongs(e)), key=lambda e: e.title.lower())
@@ -277,19 +332,29 @@ def glossary_page(catalog: Catalog) -> str:
         more = f"\n\n    Also: {names}" if names else ""
         see = ""
         if term.entry and term.entry in catalog.entries:
-            see = f"\n\n    See [{catalog.entries[term.entry].title}]({link('glossary.md', urls.entry_page(catalog.entries[term.entry]))})."
+            target = catalog.entries[term.entry]
+            see = f"\n\n    See [{target.title}]({link('glossary.md', urls.entry_page(target))})."
         out.append(f"{term.term}\n:   {indent(term.definition).strip()}{more}{see}\n")
     return "\n".join(out)
 
 
 def sources_page(catalog: Catalog) -> str:
-    out = [front_matter("Sources", "The documents PainGuide entries cite."), "# Sources\n",
-           "Every entry cites one or more of these documents. We list only real, published documents.\n"]
+    out = [
+        front_matter("Sources", "The documents PainGuide entries cite."),
+        "# Sources\n",
+        "Every entry cites one or more of these documents. We list only real, published documents.\n",
+    ]
     for s in catalog.sources.values():
         lines = [f"## {s.title} {{ #{s.id} }}\n"]
-        for label, value in (("Author", s.author), ("Publisher", s.publisher), ("Year", s.year),
-                             ("Citation", s.citation), ("Seed file", f"`{s.file}`" if s.file else None),
-                             ("Link", f"<{s.url}>" if s.url else None), ("About", s.note)):
+        for label, value in (
+            ("Author", s.author),
+            ("Publisher", s.publisher),
+            ("Year", s.year),
+            ("Citation", s.citation),
+            ("Seed file", f"`{s.file}`" if s.file else None),
+            ("Link", f"<{s.url}>" if s.url else None),
+            ("About", s.note),
+        ):
             if value:
                 lines.append(f"- **{label}:** {value}")
         citing = sorted(e.title for e in catalog.entries.values() if any(r.id == s.id for r in e.sources))
@@ -315,15 +380,31 @@ def generate(catalog: Catalog) -> Iterator[tuple[str, str]]:
         if entry.patient is not None:
             yield urls.patient_page(entry), patient_page(entry, catalog)
     yield "treatments/index.md", treatments_index(catalog)
-    yield "barriers/index.md", simple_index(
-        "barriers/index.md", "Barriers to care",
-        "What keeps people from getting patient-centered pain care, and what can help.", catalog.by_type("barrier"))
+    yield (
+        "barriers/index.md",
+        simple_index(
+            "barriers/index.md",
+            "Barriers to care",
+            "What keeps people from getting patient-centered pain care, and what can help.",
+            catalog.by_type("barrier"),
+        ),
+    )
     yield "support-team/index.md", support_team_index(catalog)
-    yield "support-team/data/index.md", simple_index(
-        "support-team/data/index.md", "Data elements",
-        "What a support team may track, how each measure is scored, and its limits.", catalog.by_type("data-element"))
-    yield "topics/index.md", simple_index(
-        "topics/index.md", "Topics", "Ideas that run through good pain care.", catalog.by_type("topic"))
+    yield (
+        "support-team/data/index.md",
+        simple_index(
+            "support-team/data/index.md",
+            "Data elements",
+            "What a support team may track, how each measure is scored, and its limits.",
+            catalog.by_type("data-element"),
+        ),
+    )
+    yield (
+        "topics/index.md",
+        simple_index(
+            "topics/index.md", "Topics", "Ideas that run through good pain care.", catalog.by_type("topic")
+        ),
+    )
     yield "patients/index.md", patients_index(catalog)
     yield "glossary.md", glossary_page(catalog)
     yield "sources.md", sources_page(catalog)
@@ -339,22 +420,46 @@ def nav(catalog: Catalog) -> list[Any]:
     treatments: list[Any] = ["treatments/index.md"]
     for cid in COMPONENT_IDS:
         if comp := catalog.entries.get(cid):
-            treatments.append({comp.title: [urls.entry_page(comp)] + [
-                {t.title: urls.entry_page(t)} for t in catalog.treatments_of(cid)]})
+            treatments.append(
+                {
+                    comp.title: [urls.entry_page(comp)]
+                    + [{t.title: urls.entry_page(t)} for t in catalog.treatments_of(cid)]
+                }
+            )
     patients = ["patients/index.md"] + [
-        {e.title: urls.patient_page(e)} for e in sorted(
-            (e for e in catalog.entries.values() if e.patient is not None), key=lambda e: e.title.lower())]
+        {e.title: urls.patient_page(e)}
+        for e in sorted(
+            (e for e in catalog.entries.values() if e.patient is not None), key=lambda e: e.title.lower()
+        )
+    ]
     return [
         {"Home": "index.md"},
         {"Treatments": treatments},
-        {"Barriers to care": ["barriers/index.md"] + [{e.title: urls.entry_page(e)} for e in catalog.by_type("barrier")]},
-        {"Support team": ["support-team/index.md"]
-         + [{e.title: urls.entry_page(e)} for e in catalog.by_type("team-question")]
-         + [{"Data elements": ["support-team/data/index.md"]
-             + [{e.title: urls.entry_page(e)} for e in catalog.by_type("data-element")]}]},
+        {
+            "Barriers to care": ["barriers/index.md"]
+            + [{e.title: urls.entry_page(e)} for e in catalog.by_type("barrier")]
+        },
+        {
+            "Support team": ["support-team/index.md"]
+            + [{e.title: urls.entry_page(e)} for e in catalog.by_type("team-question")]
+            + [
+                {
+                    "Data elements": ["support-team/data/index.md"]
+                    + [{e.title: urls.entry_page(e)} for e in catalog.by_type("data-element")]
+                }
+            ]
+        },
         {"Topics": ["topics/index.md"] + [{e.title: urls.entry_page(e)} for e in catalog.by_type("topic")]},
         {"For patients": patients},
         {"For trainers": curriculum.nav(catalog)},
-        {"Reference": [{"Find guidance": "find.md"}, {"Glossary": "glossary.md"}, {"Sources": "sources.md"},
-                       {"Tags": "tags.md"}, {"Using the API": "api.md"}, {"About": "about.md"}]},
+        {
+            "Reference": [
+                {"Find guidance": "find.md"},
+                {"Glossary": "glossary.md"},
+                {"Sources": "sources.md"},
+                {"Tags": "tags.md"},
+                {"Using the API": "api.md"},
+                {"About": "about.md"},
+            ]
+        },
     ]

@@ -59,10 +59,14 @@ class Release:
         self, type: str | None, component: str | None, audience: str | None, limit: int, offset: int
     ) -> Page:
         chosen = [
-            e for e in self.entries.values()
+            e
+            for e in self.entries.values()
             if (type is None or e.type == type)
-            and (component is None or getattr(e, "component", None) == component
-                 or (e.type == "component" and e.id == component))
+            and (
+                component is None
+                or getattr(e, "component", None) == component
+                or (e.type == "component" and e.id == component)
+            )
             and (audience is None or audience in e.audiences)
         ]
         chosen.sort(key=lambda e: (e.type, e.id))

@@ -50,11 +50,60 @@ ROLES: tuple[str, ...] = (
 )
 # Objectives must be observable; "understand" or "know" cannot be checked in a knowledge check.
 MEASURABLE_VERBS: frozenset[str] = frozenset(
-    """analyze apply assess calculate choose classify compare complete conduct contrast create
-    critique define demonstrate describe design develop differentiate discuss distinguish document
-    estimate evaluate explain formulate identify implement interpret justify list locate match name
-    outline plan practice prepare prioritize recall recognize recommend record relate report
-    role-play screen select solve state summarize use write""".split()
+    [
+        "analyze",
+        "apply",
+        "assess",
+        "calculate",
+        "choose",
+        "classify",
+        "compare",
+        "complete",
+        "conduct",
+        "contrast",
+        "create",
+        "critique",
+        "define",
+        "demonstrate",
+        "describe",
+        "design",
+        "develop",
+        "differentiate",
+        "discuss",
+        "distinguish",
+        "document",
+        "estimate",
+        "evaluate",
+        "explain",
+        "formulate",
+        "identify",
+        "implement",
+        "interpret",
+        "justify",
+        "list",
+        "locate",
+        "match",
+        "name",
+        "outline",
+        "plan",
+        "practice",
+        "prepare",
+        "prioritize",
+        "recall",
+        "recognize",
+        "recommend",
+        "record",
+        "relate",
+        "report",
+        "role-play",
+        "screen",
+        "select",
+        "solve",
+        "state",
+        "summarize",
+        "use",
+        "write",
+    ]
 )
 
 ComponentId = Literal[
@@ -115,10 +164,10 @@ def _string_to_source_ref(value: object) -> object:
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=2, max_length=80)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_safe_text)]
-Markdown = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=10), AfterValidator(_safe_text)
+Markdown = Annotated[str, StringConstraints(strip_whitespace=True, min_length=10), AfterValidator(_safe_text)]
+Title = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=3, max_length=120), AfterValidator(_safe_text)
 ]
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=120), AfterValidator(_safe_text)]
 Summary = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=30, max_length=400),
@@ -131,7 +180,9 @@ Objective = Annotated[
     AfterValidator(_safe_text),
     AfterValidator(_measurable),
 ]
-Alias = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=80), AfterValidator(_safe_text)]
+Alias = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=2, max_length=80), AfterValidator(_safe_text)
+]
 
 
 class Strict(BaseModel):
@@ -147,9 +198,7 @@ class SourceRef(Strict):
     locator: Text | None = Field(default=None, max_length=200)
 
 
-SourceRefs = Annotated[
-    list[Annotated[SourceRef, BeforeValidator(_string_to_source_ref)]], Field(min_length=1)
-]
+SourceRefs = Annotated[list[Annotated[SourceRef, BeforeValidator(_string_to_source_ref)]], Field(min_length=1)]
 
 
 class ClinicianLayer(Strict):
@@ -226,8 +275,7 @@ class EntryBase(Strict):
         layers = {a for a in AUDIENCES if getattr(self, a) is not None}
         if set(self.audiences) != layers:
             raise ValueError(
-                f"audiences {sorted(self.audiences)} must list exactly the layers present "
-                f"{sorted(layers)}"
+                f"audiences {sorted(self.audiences)} must list exactly the layers present {sorted(layers)}"
             )
         if self.id in self.related:
             raise ValueError("an entry cannot be related to itself")
@@ -266,12 +314,7 @@ class DataElementEntry(EntryBase):
 
 
 Entry = Annotated[
-    ComponentEntry
-    | TreatmentEntry
-    | BarrierEntry
-    | TopicEntry
-    | TeamQuestionEntry
-    | DataElementEntry,
+    ComponentEntry | TreatmentEntry | BarrierEntry | TopicEntry | TeamQuestionEntry | DataElementEntry,
     Field(discriminator="type"),
 ]
 
@@ -335,13 +378,7 @@ class Module(Strict):
 
 
 Document = Annotated[
-    ComponentEntry
-    | TreatmentEntry
-    | BarrierEntry
-    | TopicEntry
-    | TeamQuestionEntry
-    | DataElementEntry
-    | Module,
+    ComponentEntry | TreatmentEntry | BarrierEntry | TopicEntry | TeamQuestionEntry | DataElementEntry | Module,
     Field(discriminator="type"),
 ]
 DOCUMENT = TypeAdapter(Document)

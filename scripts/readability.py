@@ -22,8 +22,10 @@ def main(content: Path = Path("guidelines")) -> int:
         print(f"{r.id:<52} {r.grade:>6.1f} {r.words:>6}{flag}")
     print("-" * 66)
     median = median_grade(readings)
-    print(f"{len(readings)} patient layers; median grade {median} (limit {MAX_MEDIAN_GRADE}); "
-          f"hardest {readings[0].id} at {readings[0].grade} (limit {MAX_GRADE})")
+    print(
+        f"{len(readings)} patient layers; median grade {median} (limit {MAX_MEDIAN_GRADE}); "
+        f"hardest {readings[0].id} at {readings[0].grade} (limit {MAX_GRADE})"
+    )
     ok = median <= MAX_MEDIAN_GRADE and all(r.grade <= MAX_GRADE and r.words >= MIN_WORDS for r in readings)
     return 0 if ok else 1
 

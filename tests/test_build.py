@@ -56,7 +56,11 @@ def test_broken_internal_link_fails_the_strict_build(tmp_path):
     root = copy_content(tmp_path)
     path = root / "treatments/acetaminophen.yaml"
     text = path.read_text().replace("  - Tylenol\n", "  - Tylenol\n", 1)
-    text = text.replace("clinician:\n  key_points:\n", "clinician:\n  key_points:\n    - See [the missing page](nowhere.md) for more.\n", 1)
+    text = text.replace(
+        "clinician:\n  key_points:\n",
+        "clinician:\n  key_points:\n    - See [the missing page](nowhere.md) for more.\n",
+        1,
+    )
     path.write_text(text)
     with pytest.raises(Exception, match="strict mode"):
         build.build(root, tmp_path / "out", MKDOCS)

@@ -13,8 +13,9 @@ from tests.conftest import FIXTURE_CONTENT, MKDOCS, ROOT, copy_content
 
 
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "painguide.cli", *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "painguide.cli", *args], cwd=cwd, capture_output=True, text=True, timeout=300
+    )
 
 
 def test_validate_clean_tree_exits_0(capsys):

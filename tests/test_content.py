@@ -1,4 +1,5 @@
 """The real corpus (guidelines/): complete, cited, readable, kind, current, and in our own words."""
+# ruff: noqa: RUF001  (en dashes and curly quotes are the real characters in the content)
 
 from __future__ import annotations
 
@@ -14,27 +15,60 @@ from tests.conftest import ROOT
 
 TREATMENTS = {
     "medications": "acetaminophen nsaids antidepressants anticonvulsants musculoskeletal-agents topical-analgesics "
-                   "biologics opioids abuse-deterrent-opioids opioid-tapering naloxone medications-for-opioid-use-disorder",
+    "biologics opioids abuse-deterrent-opioids opioid-tapering naloxone medications-for-opioid-use-disorder",
     "restorative-therapies": "physical-therapy occupational-therapy therapeutic-exercise physical-modalities",
     "interventional-procedures": "epidural-steroid-injections nerve-blocks joint-injections radiofrequency-ablation "
-                                 "neuromodulation",
+    "neuromodulation",
     "behavioral-health": "cognitive-behavioral-therapy acceptance-and-commitment-therapy "
-                         "mindfulness-based-stress-reduction biofeedback hypnotherapy relaxation-training "
-                         "pain-and-mental-health",
+    "mindfulness-based-stress-reduction biofeedback hypnotherapy relaxation-training "
+    "pain-and-mental-health",
     "complementary-integrative-health": "acupuncture massage-therapy spinal-manipulation yoga tai-chi-and-qigong",
 }
 IDS = {
     "component": list(TREATMENTS),
-    "barrier": "provider-scarcity knowledge-gaps stigma insurance-coverage fee-for-service-incentives "
-               "business-case-data rural-and-underserved-access quality-measures workforce-training "
-               "public-awareness".split(),
-    "team-question": "team-purpose team-activities team-membership team-timing team-data team-communication "
-                     "team-authority team-additional-roles".split(),
-    "data-element": "diagnosis morphine-equivalent-dose opioid-sedative-coprescription patient-agreement peg-score "
-                    "opioid-risk-tool pdmp-check urine-drug-test phq-depression-screen appointment-tracking".split(),
-    "topic": "patient-centered-pain-care therapeutic-alliance integrated-pain-management-programs "
-             "interdisciplinary-pain-rehabilitation-programs comprehensive-integrative-pain-management-policy "
-             "pain-research-and-guidelines telehealth-for-pain-care".split(),
+    "barrier": [
+        "provider-scarcity",
+        "knowledge-gaps",
+        "stigma",
+        "insurance-coverage",
+        "fee-for-service-incentives",
+        "business-case-data",
+        "rural-and-underserved-access",
+        "quality-measures",
+        "workforce-training",
+        "public-awareness",
+    ],
+    "team-question": [
+        "team-purpose",
+        "team-activities",
+        "team-membership",
+        "team-timing",
+        "team-data",
+        "team-communication",
+        "team-authority",
+        "team-additional-roles",
+    ],
+    "data-element": [
+        "diagnosis",
+        "morphine-equivalent-dose",
+        "opioid-sedative-coprescription",
+        "patient-agreement",
+        "peg-score",
+        "opioid-risk-tool",
+        "pdmp-check",
+        "urine-drug-test",
+        "phq-depression-screen",
+        "appointment-tracking",
+    ],
+    "topic": [
+        "patient-centered-pain-care",
+        "therapeutic-alliance",
+        "integrated-pain-management-programs",
+        "interdisciplinary-pain-rehabilitation-programs",
+        "comprehensive-integrative-pain-management-policy",
+        "pain-research-and-guidelines",
+        "telehealth-for-pain-care",
+    ],
 }
 SEEDS = ROOT.parent / "shared" / "seeds"
 # Proper names may be repeated word for word; everything else is in our own words.
@@ -87,8 +121,13 @@ def test_data_elements_with_instruments_say_how_they_are_scored(real_catalog):
 
 def test_sources_list_the_seed_files(real_catalog):
     files = {s.file for s in real_catalog.sources.values() if s.file}
-    expected = {"000_b715223cba4c4816.txt", "001_98b8fd742d1ae114.txt", "002_904079765ca727c2.txt",
-                "003_e25c7cee886666f6.txt", "004_66a33bea12c6e7f7.txt"}
+    expected = {
+        "000_b715223cba4c4816.txt",
+        "001_98b8fd742d1ae114.txt",
+        "002_904079765ca727c2.txt",
+        "003_e25c7cee886666f6.txt",
+        "004_66a33bea12c6e7f7.txt",
+    }
     assert files == expected
     if SEEDS.is_dir():
         assert expected <= {p.name for p in SEEDS.iterdir()}
@@ -106,20 +145,26 @@ def _text(entry) -> str:
     return " ".join(str(v) for v in entry.model_dump(mode="json").values())
 
 
-@pytest.mark.parametrize(("entry_id", "facts"), [
-    ("provider-scarcity", ["28,500"]),
-    ("pain-and-mental-health", ["7.4%", "10.2%", "988"]),
-    ("patient-centered-pain-care", ["29"]),
-    ("morphine-equivalent-dose", ["0.15", "2.4", "4.7", "1.5", "0.4", "0.2", "not"]),
-    ("peg-score", ["three", "0", "10"]),
-    ("phq-depression-screen", ["0–27", "item 9"]),
-    ("opioid-risk-tool", ["0–3", "4–7", "8", "ORT-OUD"]),
-    ("team-timing", ["monthly"]),
-    ("interdisciplinary-pain-rehabilitation-programs", ["Mayo", "Journal of Pain", "six months"]),
-    ("comprehensive-integrative-pain-management-policy", ["2018", "Coverage and Constraints", "Strategic Communication"]),
-    ("acetaminophen", ["surgery"]),
-    ("neuromodulation", ["magnetic"]),
-])
+@pytest.mark.parametrize(
+    ("entry_id", "facts"),
+    [
+        ("provider-scarcity", ["28,500"]),
+        ("pain-and-mental-health", ["7.4%", "10.2%", "988"]),
+        ("patient-centered-pain-care", ["29"]),
+        ("morphine-equivalent-dose", ["0.15", "2.4", "4.7", "1.5", "0.4", "0.2", "not"]),
+        ("peg-score", ["three", "0", "10"]),
+        ("phq-depression-screen", ["0–27", "item 9"]),
+        ("opioid-risk-tool", ["0–3", "4–7", "8", "ORT-OUD"]),
+        ("team-timing", ["monthly"]),
+        ("interdisciplinary-pain-rehabilitation-programs", ["Mayo", "Journal of Pain", "six months"]),
+        (
+            "comprehensive-integrative-pain-management-policy",
+            ["2018", "Coverage and Constraints", "Strategic Communication"],
+        ),
+        ("acetaminophen", ["surgery"]),
+        ("neuromodulation", ["magnetic"]),
+    ],
+)
 def test_seed_facts_are_covered(real_catalog, entry_id, facts):
     text = _text(real_catalog.entries[entry_id])
     for fact in facts:
@@ -142,13 +187,22 @@ def test_person_first_language(real_catalog):
     assert not found, found
 
 
-@pytest.mark.parametrize(("text", "bad"), [
-    ("He is an addict.", True), ("Avoid drug-seeking labels.", True), ("a dirty urine result", True),
-    ("Clean test", True), ("substance abusers", True), ("drug abuse", True),
-    ("abuse-deterrent opioids", False), ("addiction medicine", False), ("a person with opioid use disorder", False),
-    ('Words to avoid: "addict" → "person with opioid use disorder".', False),
-    ('Avoid saying "dirty urine"; say "unexpected result".', False),
-])
+@pytest.mark.parametrize(
+    ("text", "bad"),
+    [
+        ("He is an addict.", True),
+        ("Avoid drug-seeking labels.", True),
+        ("a dirty urine result", True),
+        ("Clean test", True),
+        ("substance abusers", True),
+        ("drug abuse", True),
+        ("abuse-deterrent opioids", False),
+        ("addiction medicine", False),
+        ("a person with opioid use disorder", False),
+        ('Words to avoid: "addict" → "person with opioid use disorder".', False),
+        ('Avoid saying "dirty urine"; say "unexpected result".', False),
+    ],
+)
 def test_language_check_itself(text, bad):
     from painguide.schema import Term
 
@@ -167,7 +221,20 @@ def test_review_dates(real_catalog):
 def test_glossary_is_rich(real_catalog):
     assert len(real_catalog.glossary) >= 60
     abbreviations = {a for t in real_catalog.glossary for a in t.abbreviations}
-    assert {"CBT", "PT", "OT", "MME", "PDMP", "UDT", "ORT", "PHQ-9", "PEG", "MOUD", "NSAID", "TENS"} <= abbreviations
+    assert {
+        "CBT",
+        "PT",
+        "OT",
+        "MME",
+        "PDMP",
+        "UDT",
+        "ORT",
+        "PHQ-9",
+        "PEG",
+        "MOUD",
+        "NSAID",
+        "TENS",
+    } <= abbreviations
 
 
 def _tokens(text: str) -> str:

@@ -71,7 +71,14 @@ def test_json_schema_covers_every_type():
     schema = json_schema()
     assert schema["discriminator"]["propertyName"] == "type"
     assert set(schema["discriminator"]["mapping"]) == {
-        "component", "treatment", "barrier", "team-question", "data-element", "topic", "module"}
+        "component",
+        "treatment",
+        "barrier",
+        "team-question",
+        "data-element",
+        "topic",
+        "module",
+    }
 
 
 def test_fixture_files_reference_the_schema():

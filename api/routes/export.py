@@ -7,7 +7,9 @@ router = APIRouter(tags=["export"])
 
 @router.get(
     "/export",
-    responses={200: {"content": {"application/json": {}}, "description": "Entries, modules, sources, glossary."}},
+    responses={
+        200: {"content": {"application/json": {}}, "description": "Entries, modules, sources, glossary."}
+    },
 )
 def export(release: CurrentRelease) -> Response:
     """The whole catalog as one JSON document, for bulk use. Ids are stable."""

@@ -28,8 +28,6 @@ def search(
 
 
 @router.get("/suggest", response_model=Completions)
-def suggest(
-    release: CurrentRelease, q: Q, limit: Annotated[int, Query(ge=1, le=20)] = 8
-) -> Completions:
+def suggest(release: CurrentRelease, q: Q, limit: Annotated[int, Query(ge=1, le=20)] = 8) -> Completions:
     found = release.search.suggest(q, limit)
     return Completions(query=q, completions=[Completion(**vars(s)) for s in found])

@@ -37,7 +37,10 @@ def test_list_filters(client, params, expected):
 
 
 def test_team_questions_have_no_patient_layer(client):
-    assert client.get("/api/v1/entries", params={"audience": "patient", "type": "team-question"}).json()["total"] == 0
+    assert (
+        client.get("/api/v1/entries", params={"audience": "patient", "type": "team-question"}).json()["total"]
+        == 0
+    )
 
 
 def test_entry_detail_has_layers_and_url(client):
@@ -45,7 +48,11 @@ def test_entry_detail_has_layers_and_url(client):
     assert body["component"] == "medications"
     assert body["url"] == "/treatments/medications/acetaminophen.html"
     assert body["patient_url"] == "/patients/acetaminophen.html"
-    assert body["clinician"]["key_points"] and body["patient"]["what_it_is"] and body["trainer"]["learning_objectives"]
+    assert (
+        body["clinician"]["key_points"]
+        and body["patient"]["what_it_is"]
+        and body["trainer"]["learning_objectives"]
+    )
     assert body["sources"][0]["id"] == "seed-task-force-fast-facts"
     assert "Tylenol" in body["aliases"]
 
@@ -68,7 +75,9 @@ def test_malformed_entry_id_is_422(client, bad):
     assert "error" in r.json()
 
 
-@pytest.mark.parametrize("params", [{"limit": 0}, {"limit": 101}, {"offset": -1}, {"type": "horoscope"}, {"limit": "x"}])
+@pytest.mark.parametrize(
+    "params", [{"limit": 0}, {"limit": 101}, {"offset": -1}, {"type": "horoscope"}, {"limit": "x"}]
+)
 def test_list_bounds(client, params):
     r = client.get("/api/v1/entries", params=params)
     assert r.status_code == 422
@@ -96,7 +105,7 @@ def test_every_entry_url_serves_a_page_with_its_title(real_client):
     for item in items:
         page = real_client.get(item["url"])
         assert page.status_code == 200, item["url"]
-        assert f"<h1" in page.text and html.escape(item["title"], quote=False) in page.text, item["id"]
+        assert "<h1" in page.text and html.escape(item["title"], quote=False) in page.text, item["id"]
         detail = real_client.get(f"/api/v1/entries/{item['id']}").json()
         if detail["patient_url"]:
             assert real_client.get(detail["patient_url"]).status_code == 200

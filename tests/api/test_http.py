@@ -15,8 +15,10 @@ def test_etag_and_304(client):
     assert changed.status_code == 200
 
 
-@pytest.mark.parametrize("path", ["/api/v1/search?q=tylenol", "/api/v1/modules", "/api/v1/modules/fixture-basics",
-                                  "/api/v1/entries"])
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/search?q=tylenol", "/api/v1/modules", "/api/v1/modules/fixture-basics", "/api/v1/entries"],
+)
 def test_cacheable_resources_have_etags(client, path):
     assert "etag" in client.get(path).headers
 
@@ -35,8 +37,10 @@ def test_cors_allows_get_from_any_origin_without_credentials(client):
     r = client.get("/api/v1/health", headers={"Origin": "https://portal.example.org"})
     assert r.headers["access-control-allow-origin"] == "*"
     assert "access-control-allow-credentials" not in r.headers
-    pre = client.options("/api/v1/search", headers={"Origin": "https://lms.example.org",
-                                                    "Access-Control-Request-Method": "POST"})
+    pre = client.options(
+        "/api/v1/search",
+        headers={"Origin": "https://lms.example.org", "Access-Control-Request-Method": "POST"},
+    )
     assert pre.status_code == 400
 
 
@@ -52,8 +56,15 @@ def test_wrong_method_is_json(client):
 
 def test_openapi_and_docs(client):
     spec = client.get("/api/v1/openapi.json").json()
-    assert {"/api/v1/search", "/api/v1/entries/{entry_id}", "/api/v1/modules", "/api/v1/export",
-            "/api/v1/suggest", "/api/v1/entries/{entry_id}/related", "/api/v1/health"} <= set(spec["paths"])
+    assert {
+        "/api/v1/search",
+        "/api/v1/entries/{entry_id}",
+        "/api/v1/modules",
+        "/api/v1/export",
+        "/api/v1/suggest",
+        "/api/v1/entries/{entry_id}/related",
+        "/api/v1/health",
+    } <= set(spec["paths"])
     assert "SearchResults" in spec["components"]["schemas"]
     assert client.get("/api/docs").status_code == 200
 
@@ -64,9 +75,20 @@ def test_site_is_served_at_root(client):
     assert client.get("/treatments/medications/acetaminophen.html").status_code == 200
 
 
-@pytest.mark.parametrize("path", ["/../../etc/passwd", "/..%2F..%2Fetc%2Fpasswd", "/%2e%2e/%2e%2e/etc/passwd",
-                                  "/assets/../../../../etc/passwd", "/....//....//etc/passwd",
-                                  "/%00", "/index.html%00.js", "//etc/passwd", "/\\..\\..\\etc\\passwd"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../../etc/passwd",
+        "/..%2F..%2Fetc%2Fpasswd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/assets/../../../../etc/passwd",
+        "/....//....//etc/passwd",
+        "/%00",
+        "/index.html%00.js",
+        "//etc/passwd",
+        "/\\..\\..\\etc\\passwd",
+    ],
+)
 def test_path_traversal_is_refused(client, path):
     r = client.get(path)
     assert r.status_code in (400, 404)

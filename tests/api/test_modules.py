@@ -7,9 +7,13 @@ def test_list_modules(client):
     body = client.get("/api/v1/modules").json()
     assert body["total"] == 1
     item = body["items"][0]
-    assert item == {"id": "fixture-basics", "title": "Fixture basics of pain care",
-                    "audiences": ["clinicians", "pharmacists"], "duration_minutes": 30,
-                    "url": "/trainers/fixture-basics/index.html"}
+    assert item == {
+        "id": "fixture-basics",
+        "title": "Fixture basics of pain care",
+        "audiences": ["clinicians", "pharmacists"],
+        "duration_minutes": 30,
+        "url": "/trainers/fixture-basics/index.html",
+    }
 
 
 def test_audience_filter(client):

@@ -21,8 +21,12 @@ def test_no_operation_returns_a_server_error(built):
     for operation in operations:
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, suppress_health_check=list(HealthCheck),
-                  database=None)
+        @settings(
+            max_examples=EXAMPLES_PER_OPERATION,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            database=None,
+        )
         def check(case: schemathesis.Case) -> None:
             response = case.call()
             case.validate_response(response, checks=[not_a_server_error])

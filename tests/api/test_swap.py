@@ -15,8 +15,15 @@ from painguide import build
 from painguide.settings import Settings
 from tests.conftest import MKDOCS, copy_content
 
-PATHS = ["/api/v1/search?q=tylenol", "/api/v1/search?q=pain&type=treatment", "/api/v1/entries/acetaminophen",
-         "/api/v1/health", "/api/v1/suggest?q=op", "/index.html", "/treatments/medications/acetaminophen.html"]
+PATHS = [
+    "/api/v1/search?q=tylenol",
+    "/api/v1/search?q=pain&type=treatment",
+    "/api/v1/entries/acetaminophen",
+    "/api/v1/health",
+    "/api/v1/suggest?q=op",
+    "/index.html",
+    "/treatments/medications/acetaminophen.html",
+]
 
 
 def free_port() -> int:
@@ -31,8 +38,9 @@ def test_concurrent_requests_during_rebuilds(tmp_path):
     out = tmp_path / "build"
     build.build(root, out, MKDOCS)
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(Settings(build_dir=out)), host="127.0.0.1", port=port,
-                                           log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(Settings(build_dir=out)), host="127.0.0.1", port=port, log_level="warning")
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     while not server.started:
