@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from painguide.schema import (
     Assignment,
     ClinicianLayer,
+    EntryType,
     Lesson,
     Measure,
     PatientLayer,
@@ -20,8 +21,7 @@ from painguide.schema import (
     Vignette,
 )
 
-EntryType = Literal["component", "treatment", "barrier", "team-question", "data-element", "topic"]
-SearchType = Literal["component", "treatment", "barrier", "team-question", "data-element", "topic", "module"]
+SearchType = EntryType | Literal["module"]
 
 
 class ErrorBody(BaseModel):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -23,31 +23,6 @@ from pydantic import (
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
-COMPONENT_IDS: tuple[str, ...] = (
-    "medications",
-    "restorative-therapies",
-    "interventional-procedures",
-    "behavioral-health",
-    "complementary-integrative-health",
-)
-ENTRY_TYPES: tuple[str, ...] = (
-    "component",
-    "treatment",
-    "barrier",
-    "team-question",
-    "data-element",
-    "topic",
-)
-AUDIENCES: tuple[str, ...] = ("clinician", "patient", "trainer")
-# Roles a trainer assigns modules to.
-ROLES: tuple[str, ...] = (
-    "clinicians",
-    "nurses-and-medical-assistants",
-    "pharmacists",
-    "behavioral-health-staff",
-    "front-desk-staff",
-    "patients",
-)
 # Objectives must be observable; "understand" or "know" cannot be checked in a knowledge check.
 MEASURABLE_VERBS: frozenset[str] = frozenset(
     [
@@ -113,7 +88,9 @@ ComponentId = Literal[
     "behavioral-health",
     "complementary-integrative-health",
 ]
+EntryType = Literal["component", "treatment", "barrier", "team-question", "data-element", "topic"]
 Audience = Literal["clinician", "patient", "trainer"]
+# Roles a trainer assigns modules to.
 Role = Literal[
     "clinicians",
     "nurses-and-medical-assistants",
@@ -122,6 +99,10 @@ Role = Literal[
     "front-desk-staff",
     "patients",
 ]
+COMPONENT_IDS: tuple[str, ...] = get_args(ComponentId)
+ENTRY_TYPES: tuple[str, ...] = get_args(EntryType)
+AUDIENCES: tuple[str, ...] = get_args(Audience)
+ROLES: tuple[str, ...] = get_args(Role)
 
 # Raw HTML is allowed in Markdown only when it cannot run code: these are rejected outright
 # (and the renderer sanitizes everything again, as defence in depth).
