@@ -4,8 +4,13 @@
 // (mkdocs-material 9.x, src/templates/assets/javascripts/integrations/search/), and queried the way
 // its search box queries it. Called by bench/search_eval.py, which does the scoring.
 //
-//   node bench/lunr_eval.js input.json     (input: {"index": path, "queries": [..], "pages": {location: id}})
-//   -> stdout: {"results": {"<query>": {"ids": [...], "locations": [...]}}}
+//   node bench/lunr_eval.js input.json
+//     input:  {"index": path, "queries": [..], "pages": {url: id}, "worker": optional path}
+//     stdout: {"results": {"<query>": {"ids": [...], "locations": [...]}}, "worker": {"same": n, "total": n}}
+//
+// With "worker" (the site's assets/javascripts/workers/search.*.min.js), the same queries also go
+// through Material's own minified worker, run in a node vm, and "worker" tells for how many queries
+// its top-10 page order is identical to this port's: a check that the port still matches Material.
 //
 // What is reproduced from Material's worker:
 //   * documents: every page and every section (location "page.html#anchor"), fields title / text / tags
@@ -27,6 +32,7 @@
 
 const fs = require("fs");
 const path = require("path");
+const vm = require("vm");
 const lunr = require("lunr");
 
 // --- Material's tokenizer (internal/_/index.ts, internal/extract/index.ts, internal/tokenize) -------
@@ -242,17 +248,45 @@ function search({ index, map }, raw) {
 function pageId(location, pages) {
   if (location in pages) return pages[location];
   let m = /^patients\/([a-z0-9-]+)\.html$/.exec(location);
-  if (m) return m[1];
+  if (m && m[1] !== "index") return m[1];
   m = /^trainers\/([a-z0-9-]+)\/[a-z0-9-]+\.html$/.exec(location);
   if (m) return m[1];
   return `page:${location}`;
 }
 
-function main() {
+// --- cross-check against Material's own worker bundle -----------------------------------------------
+
+async function workerPages(workerFile, index, queries) {
+  let listener = null;
+  const replies = [];
+  const context = {
+    console, setTimeout, Promise, Uint16Array,
+    addEventListener: (type, fn) => { listener = fn; },
+    postMessage: (message) => replies.push(message),
+  };
+  context.self = context;
+  vm.createContext(context);
+  vm.runInContext(fs.readFileSync(workerFile, "utf8"), context);
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+  listener({ data: { type: 0, data: { ...index, options: { suggest: false } } } }); // SETUP
+  while (!replies.some((m) => m.type === 1)) await settle(); // READY
+  const out = {};
+  for (const q of queries) {
+    replies.length = 0;
+    listener({ data: { type: 2, data: q } }); // QUERY
+    while (!replies.some((m) => m.type === 3)) await settle(); // RESULT
+    const { items } = replies.find((m) => m.type === 3).data;
+    out[q] = items.map((group) => group[0].location.split("#")[0]).slice(0, 10);
+  }
+  return out;
+}
+
+async function main() {
   const input = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
   const pages = {};
   for (const [url, id] of Object.entries(input.pages)) pages[url.replace(/^\//, "")] = id;
-  const engine = buildSearch(loadIndex(path.resolve(input.index)));
+  const index = loadIndex(path.resolve(input.index));
+  const engine = buildSearch(JSON.parse(JSON.stringify(index))); // buildSearch adds parent links
   const results = {};
   for (const q of input.queries) {
     const locations = search(engine, q);
@@ -263,7 +297,16 @@ function main() {
     }
     results[q] = { ids: ids.slice(0, 10), locations: locations.slice(0, 10) };
   }
-  process.stdout.write(JSON.stringify({ results }));
+  const output = { results };
+  if (input.worker) {
+    const real = await workerPages(path.resolve(input.worker), index, input.queries);
+    const same = input.queries.filter((q) => JSON.stringify(real[q]) === JSON.stringify(results[q].locations));
+    output.worker = { same: same.length, total: input.queries.length };
+  }
+  process.stdout.write(JSON.stringify(output));
 }
 
-main();
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

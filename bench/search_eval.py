@@ -53,7 +53,10 @@ def page_ids(client: TestClient) -> dict[str, str]:
     return {item["url"]: item["id"] for item in [*data["entries"], *data["modules"]]}
 
 
-def lunr_rankings(site: Path, queries: list[evaluation.EvalQuery], pages: dict[str, str]) -> dict[str, list[str]]:
+def lunr_rankings(
+    site: Path, queries: list[evaluation.EvalQuery], pages: dict[str, str]
+) -> tuple[dict[str, list[str]], str]:
+    """Page ids per query from the site's lunr search, and how well the port matches Material's worker."""
     node = shutil.which("node")
     if node is None:
         raise RuntimeError("node is not installed (needed for the lunr side; use --no-lunr to skip it)")
@@ -61,7 +64,11 @@ def lunr_rankings(site: Path, queries: list[evaluation.EvalQuery], pages: dict[s
     if not index.exists():
         index = site / "search" / "search_index.js"
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as f:
-        json.dump({"index": str(index), "queries": [q.q for q in queries], "pages": pages}, f)
+        workers = sorted((site / "assets" / "javascripts" / "workers").glob("search.*.min.js"))
+        request_data = {"index": str(index), "queries": [q.q for q in queries], "pages": pages}
+        if workers:
+            request_data["worker"] = str(workers[0])
+        json.dump(request_data, f)
         request = Path(f.name)
     try:
         done = subprocess.run(
@@ -71,7 +78,14 @@ def lunr_rankings(site: Path, queries: list[evaluation.EvalQuery], pages: dict[s
         request.unlink(missing_ok=True)
     if done.returncode:
         raise RuntimeError(f"lunr_eval.js failed ({done.returncode}):\n{done.stderr}")
-    return {q: r["ids"] for q, r in json.loads(done.stdout)["results"].items()}
+    answer = json.loads(done.stdout)
+    check = answer.get("worker")
+    agreement = (
+        f"identical to Material's own search worker on {check['same']}/{check['total']} queries (top-10 pages)"
+        if check
+        else "not checked against Material's worker (no worker bundle in the site)"
+    )
+    return {q: r["ids"] for q, r in answer["results"].items()}, agreement
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -101,21 +115,30 @@ def main(argv: list[str] | None = None) -> int:
             rankings["API (Whoosh)"] = api_rankings(client, queries)
             api_ms = (time.perf_counter() - started) / len(queries) * 1000
             if not args.no_lunr:
-                rankings["site (lunr)"] = lunr_rankings(out / "current" / "site", queries, page_ids(client))
+                rankings["site (lunr)"], agreement = lunr_rankings(out / "current" / "site", queries, page_ids(client))
 
     summaries = {name: evaluation.summarize(queries, r) for name, r in rankings.items()}
-    print(f"{len(queries)} queries from {args.queries.relative_to(ROOT) if args.queries.is_relative_to(ROOT) else args.queries}"
-          f"; API {api_ms:.1f} ms/query in process (uncached)\n")
+    source = args.queries.relative_to(ROOT) if args.queries.is_relative_to(ROOT) else args.queries
+    print(f"{len(queries)} queries from {source}; API {api_ms:.1f} ms/query in process (uncached)")
+    if not args.no_lunr:
+        print(f"lunr side: Material's index rebuilt by bench/lunr_eval.js, {agreement}")
+    print()
     print(evaluation.format_table(summaries))
     for name, r in rankings.items():
         found = evaluation.misses(queries, r)
         print(f"\n{name}: {len(found)} misses (no expected id in the top {evaluation.RECALL_AT})")
         print(evaluation.format_misses(found))
     if args.json:
-        args.json.write_text(json.dumps({
-            "rankings": rankings,
-            "summaries": {n: {k: vars(v) for k, v in s.items()} for n, s in summaries.items()},
-        }, indent=1), encoding="utf-8")
+        args.json.write_text(
+            json.dumps(
+                {
+                    "rankings": rankings,
+                    "summaries": {n: {k: vars(v) for k, v in s.items()} for n, s in summaries.items()},
+                },
+                indent=1,
+            ),
+            encoding="utf-8",
+        )
     return 0
 
 

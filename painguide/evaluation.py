@@ -114,9 +114,7 @@ def summarize(queries: Sequence[EvalQuery], rankings: Mapping[str, Sequence[str]
     return out
 
 
-def misses(
-    queries: Sequence[EvalQuery], rankings: Mapping[str, Sequence[str]], k: int = RECALL_AT
-) -> list[Miss]:
+def misses(queries: Sequence[EvalQuery], rankings: Mapping[str, Sequence[str]], k: int = RECALL_AT) -> list[Miss]:
     """Queries with no relevant id in the first ``k`` results (rank within the cutoff, if any)."""
     out = []
     for q in queries:

@@ -108,7 +108,9 @@ def numbered(items: Iterable[str]) -> str:
     return "\n".join(f"{i}. {indent(item, 3).strip()}" for i, item in enumerate(items, 1))
 
 
-def section(title: str, body: str | None, level: int = 3) -> str:
+def section(title: str, body: str | None, level: int = 2) -> str:
+    # h2 by default: the audience tabs sit right under the page's h1, so their sections are h2s
+    # (an h3 there skips a level: Lighthouse and axe "heading-order").
     return f"{'#' * level} {title}\n\n{body.strip()}\n" if body else ""
 
 
@@ -140,7 +142,7 @@ def clinician_tab(entry: Any) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def patient_body(entry: Any, level: int = 3) -> str:
+def patient_body(entry: Any, level: int = 2) -> str:
     p = entry.patient
     parts = [section(label, getattr(p, name), level) for name, label in PATIENT_FIELDS]
     if p.questions_to_ask:

@@ -36,7 +36,7 @@ _STOP = frozenset(STOP_WORDS) | {
 ANALYZER = StemmingAnalyzer(stoplist=_STOP, minsize=1)
 # Titles and aliases once more with every word kept: some names are questions ("Support team
 # membership: who should be on the team?"), and there "who" is the word that tells them apart.
-NAMES_ANALYZER = StemmingAnalyzer(stoplist=None, minsize=1)
+WORDING_ANALYZER = StemmingAnalyzer(stoplist=None, minsize=1)
 # Field boosts: names a person types (title, aliases) above the summary above the body text.
 BOOSTS = {"title": 6.0, "aliases": 5.0, "summary": 2.0, "clinician": 1.0, "patient": 1.0, "trainer": 0.6}
 PATIENT_FIELDS = ("title", "aliases", "summary", "patient")
@@ -55,21 +55,27 @@ SCHEMA = Schema(
     clinician=TEXT(analyzer=ANALYZER, field_boost=BOOSTS["clinician"]),
     patient=TEXT(analyzer=ANALYZER, field_boost=BOOSTS["patient"], stored=True),
     trainer=TEXT(analyzer=ANALYZER, field_boost=BOOSTS["trainer"]),
-    names=TEXT(analyzer=NAMES_ANALYZER),
+    # Filled by build_index from title + aliases: phrases are matched in one field instead of two,
+    # and `wording` also keeps the words ANALYZER drops (see WORDING_ANALYZER).
+    names=TEXT(analyzer=ANALYZER),
+    wording=TEXT(analyzer=WORDING_ANALYZER),
 )
 _WORD = re.compile(r"[a-z0-9]+")
 META_FILE, WORDS_FILE, SUGGEST_FILE, SYNONYMS_FILE = "meta.json", "words.txt", "suggest.json", "synonyms.json"
 NAMES_FILE = "names.json"
 # Query shaping (see SearchIndex._plan). Scores are BM25F sums, so these are relative weights.
-PHRASE_BOOST = 3.0  # the whole query as a phrase in a title, alias or summary
-PAIR_BOOST = 1.5  # two adjacent query words side by side in a title or alias
-QUESTION_BOOST = 1.0  # a stop word of the query ("who", "how", "should") in a title or alias
+PHRASE_BOOST = 3.0  # the whole query as a phrase in a title, an alias or the summary
+QUESTION_BOOST = 2.0  # a stop word of the query ("who", "how", "should") in a title or alias ...
+QUESTION_MAX_SHARE = 0.1  # ... unless more than this share of documents has it there ("and", "the")
 SYNONYM_BOOST = 1.5  # a glossary synonym of a query span (the best one per span counts)
 NAME_BONUS = 40.0  # the query is exactly a document's title or one of its aliases ...
 NAME_PART_BONUS = 20.0  # ... or contains one (scaled by the share of the query it covers)
+NAME_MAX_DOCS = 25  # a name shared by more documents than this names none of them: no bonus
 # Coordination: a document's score is scaled by COORD_FLOOR + (1 - COORD_FLOOR) * (share of the
-# query's concepts it matches), so "benzo with my pain pills" prefers the page about both. The best
-# RERANK_POOL documents (or more, for deep pages) are rescored; the rest keep BM25F order below them.
+# query's concepts it matches; a concept is a query term or any of its glossary synonyms), so "benzo
+# with my pain pills" prefers the page about both over the one about pain pills only. The best
+# RERANK_POOL documents by BM25F are rescored (all of offset + limit when a page reaches deeper), the
+# matched terms of each hit being already at hand (terms=True): no extra index reads.
 COORD_FLOOR = 0.0
 RERANK_POOL = 100
 
@@ -105,7 +111,6 @@ def entry_document(entry: Any, extra_aliases: Iterable[str] = ()) -> dict[str, s
         "url": urls.url(urls.entry_page(entry)),
         "title": entry.title,
         "aliases": " ; ".join([*entry.aliases, *extra_aliases]),
-        "names": " ; ".join([entry.title, *entry.aliases, *extra_aliases]),
         "summary": entry.summary,
         "clinician": _text(clinician),
         "patient": _text(data.get("patient")),
@@ -124,7 +129,6 @@ def module_document(module: Any) -> dict[str, str]:
         "url": urls.url(urls.module_page(module.id)),
         "title": module.title,
         "aliases": "",
-        "names": module.title,
         "summary": module.summary,
         "clinician": _text([data["vignette"], data["questions"]]),
         "patient": "",
@@ -187,14 +191,16 @@ def build_index(
     count = 0
     try:
         for doc in documents:
-            writer.add_document(**doc)
+            labels = [doc["title"], *filter(None, doc["aliases"].split(" ; "))]
+            writer.add_document(**doc, names=" ; ".join(labels), wording=" ; ".join(labels))
             count += 1
-            for label in [doc["title"], *filter(None, doc["aliases"].split(" ; "))]:
+            for label in labels:
                 suggestions.setdefault(label.lower(), (label, doc["id"], doc["type"], doc["url"]))
                 key = " ".join(_stems(label))
                 if key and doc["id"] not in names.setdefault(key, []):
                     names[key].append(doc["id"])
-            words.update(w for w in normalize(f"{doc['title']} {doc['aliases']} {doc['summary']}").split() if len(w) > 3 and w not in _STOP)
+            text = normalize(f"{doc['title']} {doc['aliases']} {doc['summary']}")
+            words.update(w for w in text.split() if len(w) > 3 and w not in _STOP)
     except BaseException:
         writer.cancel()
         raise
@@ -203,7 +209,8 @@ def build_index(
         for name in group:
             words.update(w for w in name.split() if len(w) > 3 and w not in _STOP)
     (directory / WORDS_FILE).write_text("\n".join(sorted(words)), encoding="utf-8")
-    (directory / SUGGEST_FILE).write_text(json.dumps(sorted(suggestions.values(), key=lambda row: (row[0].lower(), row[1]))), encoding="utf-8")
+    rows = sorted(suggestions.values(), key=lambda row: (row[0].lower(), row[1]))
+    (directory / SUGGEST_FILE).write_text(json.dumps(rows), encoding="utf-8")
     (directory / SYNONYMS_FILE).write_text(json.dumps(list(synonyms)), encoding="utf-8")
     (directory / NAMES_FILE).write_text(json.dumps(names, sort_keys=True), encoding="utf-8")
     (directory / META_FILE).write_text(json.dumps({"documents": count}), encoding="utf-8")
@@ -319,7 +326,8 @@ class SearchIndex:
         for group in json.loads((directory / SYNONYMS_FILE).read_text()):
             keys = list(dict.fromkeys(k for k in (tuple(_stems(name)) for name in group) if k))
             for key in keys:
-                self._synonyms.setdefault(key, []).extend(k for k in keys if k != key)
+                known = self._synonyms.setdefault(key, [])
+                known.extend(k for k in keys if k != key and k not in known)
         self._longest_synonym = max((len(k) for k in self._synonyms), default=1)
         names_file = directory / NAMES_FILE
         names = json.loads(names_file.read_text()) if names_file.exists() else {}
@@ -368,12 +376,17 @@ class SearchIndex:
     def _plan(self, text: str, fields: tuple[str, ...]) -> _Plan:
         """Plain text to one query: a sum of the parts below, each document scored by BM25F.
 
+        * words the index has never seen are spelling-corrected first (``_correct``);
         * every query term in every searchable field (fields weighted by ``BOOSTS``);
-        * the whole query as a phrase, and each pair of adjacent terms as a phrase, in names;
+        * the whole query as a phrase in names (title + aliases) or the summary;
         * glossary synonyms of any span of the query ("mme" -> "morphine milligram equivalent"): the
           best-scoring synonym of a span counts, so a long synonym list cannot pile up score;
-        * a flat bonus for documents one of whose names (title or alias) *is* the query, or is part
-          of it ("nerve pain pills" is an alias of anticonvulsants; "pain pills" of opioids).
+        * the query's stop words ("who", "how often", "should") in names, where they are rare and
+          tell question-titled pages apart ("who should be on the team?");
+        * a flat bonus for documents one of whose names *is* the query, or is part of it ("nerve
+          pain pills" is an alias of anticonvulsants; "pain pills" one of opioids).
+
+        ``_search`` then scales each score by the share of query concepts the document matches.
         """
         words = normalize(text).split()[:32]
         corrected, changed = self._correct(words, fields)
@@ -381,14 +394,10 @@ class SearchIndex:
         terms = self._analyzed(" ".join(corrected))
         if not terms:
             return _Plan(None, suggestion, fields)
-        name_fields = [f for f in ("title", "aliases") if f in fields]
-        phrase_fields = [f for f in ("title", "aliases", "summary") if f in fields]
+        phrase_fields = ("names", "summary")
         branches: list[Query] = [Or([Term(f, t) for f in fields]) for t in dict.fromkeys(terms)]
         if len(terms) > 1:
             branches += [Phrase(f, terms, slop=1, boost=PHRASE_BOOST) for f in phrase_fields]
-        if len(terms) > 2:
-            for pair in dict.fromkeys(zip(terms, terms[1:], strict=False)):
-                branches += [Phrase(f, list(pair), boost=PAIR_BOOST) for f in name_fields]
         concepts = {t: {t} for t in terms}
         for span, alternatives in self._expansions(terms):
             for t in span:
@@ -397,8 +406,10 @@ class SearchIndex:
             for alt in alternatives:
                 options += [Term(f, alt[0]) if len(alt) == 1 else Phrase(f, list(alt)) for f in phrase_fields]
             branches.append(DisjunctionMax(options, boost=SYNONYM_BOOST))
-        stopped = {t.text for t in NAMES_ANALYZER(" ".join(corrected))} - set(terms)
-        branches += [Term("names", t, boost=QUESTION_BOOST) for t in sorted(stopped)]
+        stopped = {t.text for t in WORDING_ANALYZER(" ".join(corrected))} - set(terms)
+        common = QUESTION_MAX_SHARE * self.documents
+        branches += [Term("wording", t, boost=QUESTION_BOOST) for t in sorted(stopped)
+                     if self._searcher.doc_frequency("wording", t) <= common]
         for doc_id, bonus in self._named(terms).items():
             branches.append(Term("id", doc_id, boost=bonus))
         return _Plan(Or(branches), suggestion, fields, tuple(frozenset(c) for c in concepts.values()))
@@ -418,8 +429,11 @@ class SearchIndex:
         """Documents with a name that is the query (``NAME_BONUS``) or a part of it (scaled down)."""
         bonus: dict[str, float] = {}
         for span in dict.fromkeys(self._spans(terms, self._longest_name)):
+            owners = self._names.get(span, ())
+            if len(owners) > NAME_MAX_DOCS:
+                continue
             weight = NAME_BONUS if len(span) == len(terms) else NAME_PART_BONUS * len(span) / len(terms)
-            for doc_id in self._names.get(span, ()):
+            for doc_id in owners:
                 bonus[doc_id] = max(bonus.get(doc_id, 0.0), weight)
         return bonus
 
@@ -510,4 +524,3 @@ class SearchIndex:
                 return []
             found = self._searcher.more_like(docnum, "clinician", text=text, top=limit + len(skip), numterms=12)
             return [h["id"] for h in found if h["id"] not in skip][:limit]
-

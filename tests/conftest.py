@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -80,9 +81,9 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
-def live_server(real_built: Path) -> Iterator[str]:
-    """The real build served over HTTP by uvicorn in a background thread: yields the base URL."""
+@contextmanager
+def serving(build_dir: Path) -> Iterator[str]:
+    """A build served over HTTP by uvicorn in a background thread: yields the base URL."""
     import socket
     import threading
     import time
@@ -93,9 +94,7 @@ def live_server(real_built: Path) -> Iterator[str]:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))  # a free port, held until uvicorn takes the socket over
     port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(Settings(build_dir=real_built)), host="127.0.0.1", port=port, log_level="warning"
-    )
+    config = uvicorn.Config(create_app(Settings(build_dir=build_dir)), host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="live-server", daemon=True)
     thread.start()
@@ -112,6 +111,13 @@ def live_server(real_built: Path) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(real_built: Path) -> Iterator[str]:
+    """The real build served over HTTP (browser tests)."""
+    with serving(real_built) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

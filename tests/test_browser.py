@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,29 @@ ROOT = Path(__file__).resolve().parent.parent
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 ENTRY_TYPES = ("component", "treatment", "barrier", "team-question", "data-element", "topic")
+
+
+SEARCH_INDEX = "**/search/search_index.json"
+
+
+@pytest.fixture
+def quiet_page(page: Page) -> Page:
+    """A page that does not fetch the site search index (1.2 MB that Material's search worker turns
+    into a lunr index on every page load): for tests that do not search, it is only CPU time."""
+    page.route(SEARCH_INDEX, lambda route: route.abort())
+    return page
+
+
+@pytest.fixture(scope="module")
+def audit_page(browser, live_server: str) -> Iterator[Page]:
+    """One quiet page shared by the read-only accessibility checks (each test navigates it afresh)."""
+    context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    context.route(SEARCH_INDEX, lambda route: route.abort())
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 def url_re(path: str) -> re.Pattern[str]:
@@ -56,51 +80,63 @@ def open_search(page: Page, query: str) -> None:
 # --- pages and navigation ----------------------------------------------------------------------
 
 
-def test_home_renders(page: Page, real_catalog):
-    page.goto("/index.html")
-    expect(page).to_have_title(re.compile("PainGuide"))
-    expect_h1(page, "PainGuide: integrative chronic-pain care, explained")
-    figure = page.locator("figure.pg-components")
+def test_home_renders(quiet_page: Page, real_catalog):
+    quiet_page.goto("/index.html")
+    expect(quiet_page).to_have_title(re.compile("PainGuide"))
+    expect_h1(quiet_page, "PainGuide: integrative chronic-pain care, explained")
+    figure = quiet_page.locator("figure.pg-components")
     expect(figure.locator("figcaption")).to_contain_text("The five components of pain care")
     links = figure.locator("a")
     expect(links).to_have_count(5)
-    for i, cid in enumerate(COMPONENT_IDS):
+    names = [
+        "Medications",
+        "Restorative therapies",
+        "Interventional procedures",
+        "Behavioral health",
+        "Complementary and integrative health",
+    ]
+    for i, (cid, name) in enumerate(zip(COMPONENT_IDS, names, strict=True)):
         expect(links.nth(i)).to_have_attribute("href", re.compile(rf"treatments/{cid}/index\.html$"))
-        expect(links.nth(i)).to_have_text(real_catalog.entries[cid].title)
+        expect(links.nth(i)).to_have_text(name)
+        assert cid in real_catalog.entries
 
 
-def test_navigation_reaches_every_page_type(page: Page, real_catalog):
+def test_navigation_reaches_every_page_type(quiet_page: Page, real_catalog):
     """From the home page, by clicking tabs and links only, to a page of each kind."""
     cat = real_catalog
 
     def tab(name: str) -> None:
-        page.locator(".md-tabs").get_by_role("link", name=name, exact=True).click()
+        quiet_page.locator(".md-tabs").get_by_role("link", name=name, exact=True).click()
 
     def follow(title: str, expected_url: str) -> None:
-        content(page).get_by_role("link", name=title, exact=True).first.click()
-        expect(page).to_have_url(url_re(expected_url))
+        content(quiet_page).get_by_role("link", name=title, exact=True).first.click()
+        expect(quiet_page).to_have_url(url_re(expected_url))
 
     def is_entry(entry) -> None:
-        expect(page).to_have_url(url_re(entry_url(entry)))
-        expect_h1(page, entry.title)
-        expect(content(page).locator(".pg-meta strong").first).to_have_text(TYPE_LABEL[entry.type])
+        expect(quiet_page).to_have_url(url_re(entry_url(entry)))
+        expect_h1(quiet_page, entry.title)
+        expect(content(quiet_page).locator(".pg-meta strong").first).to_have_text(TYPE_LABEL[entry.type])
 
-    page.goto("/index.html")
+    quiet_page.goto("/index.html")
     component = cat.entries[COMPONENT_IDS[0]]
     treatment = next(t for t in cat.treatments_of(component.id) if t.patient is not None)
 
     tab("Treatments")
-    expect(page).to_have_url(url_re("/treatments/index.html"))
+    expect(quiet_page).to_have_url(url_re("/treatments/index.html"))
     follow(component.title, entry_url(component))
     is_entry(component)
     follow(treatment.title, entry_url(treatment))
     is_entry(treatment)
-    content(page).locator(".tabbed-labels label", has_text="For patients").click()
+    content(quiet_page).locator(".tabbed-labels label", has_text="For patients").click()
     follow("Open the printable patient page", urls.url(urls.patient_page(treatment)))
-    expect_h1(page, f"{treatment.title}: for patients")
+    expect_h1(quiet_page, f"{treatment.title}: for patients")
 
-    for tab_name, entry_type in (("Barriers to care", "barrier"), ("Support team", "team-question"),
-                                 ("Support team", "data-element"), ("Topics", "topic")):
+    for tab_name, entry_type in (
+        ("Barriers to care", "barrier"),
+        ("Support team", "team-question"),
+        ("Support team", "data-element"),
+        ("Topics", "topic"),
+    ):
         entry = first_of_type(cat, entry_type)
         tab(tab_name)
         link_text = entry.team.question if entry_type == "team-question" else entry.title
@@ -109,10 +145,10 @@ def test_navigation_reaches_every_page_type(page: Page, real_catalog):
 
     module = curriculum.modules_in_order(cat)[0]
     tab("For trainers")
-    expect(page).to_have_url(url_re("/trainers/index.html"))
+    expect(quiet_page).to_have_url(url_re("/trainers/index.html"))
     follow(module.title, urls.url(urls.module_page(module.id)))
-    expect_h1(page, module.title)
-    expect(page.locator("form.pg-quiz")).to_be_visible()
+    expect_h1(quiet_page, module.title)
+    expect(quiet_page.locator("form.pg-quiz")).to_be_visible()
 
 
 def test_search_finds_acetaminophen_for_tylenol(page: Page):
@@ -124,13 +160,13 @@ def test_search_finds_acetaminophen_for_tylenol(page: Page):
     expect(page_hit.first).to_have_attribute("href", re.compile(r"/treatments/medications/acetaminophen\.html"))
 
 
-def test_audience_tabs_switch(page: Page):
-    page.goto("/treatments/medications/acetaminophen.html")
-    labels = content(page).locator(".tabbed-labels label")
+def test_audience_tabs_switch(quiet_page: Page):
+    quiet_page.goto("/treatments/medications/acetaminophen.html")
+    labels = content(quiet_page).locator(".tabbed-labels label")
     expect(labels).to_have_text(["For clinicians", "For patients", "For trainers"])
-    clinicians = content(page).get_by_role("heading", name="Key points")
-    patients = content(page).get_by_role("link", name="Open the printable patient page")
-    trainers = content(page).get_by_role("heading", name="Learning objectives")
+    clinicians = content(quiet_page).get_by_role("heading", name="Key points")
+    patients = content(quiet_page).get_by_role("link", name="Open the printable patient page")
+    trainers = content(quiet_page).get_by_role("heading", name="Learning objectives")
     expect(clinicians).to_be_visible()
     expect(patients).to_be_hidden()
     labels.nth(1).click()
@@ -144,55 +180,57 @@ def test_audience_tabs_switch(page: Page):
     expect(trainers).to_be_hidden()
 
 
-def test_patient_page_prints_to_pdf(page: Page):
-    page.goto("/patients/acetaminophen.html")
-    expect_h1(page, "Acetaminophen: for patients")
-    expect(page.locator(".md-header")).to_be_visible()
-    expect(page.locator("button.pg-print")).to_be_visible()  # unhidden by painguide.js
-    pdf = page.pdf(format="Letter")
+def test_patient_page_prints_to_pdf(quiet_page: Page):
+    quiet_page.goto("/patients/acetaminophen.html")
+    expect_h1(quiet_page, "Acetaminophen: for patients")
+    expect(quiet_page.locator(".md-header")).to_be_visible()
+    expect(quiet_page.locator("button.pg-print")).to_be_visible()  # unhidden by painguide.js
+    pdf = quiet_page.pdf(format="Letter")
     assert pdf.startswith(b"%PDF-") and len(pdf) > 5_000
-    page.emulate_media(media="print")
+    quiet_page.emulate_media(media="print")
     for chrome in (".md-header", ".md-tabs", ".md-sidebar--primary", ".md-footer", "button.pg-print"):
-        expect(page.locator(chrome)).to_be_hidden()
-    expect(page.locator("h1")).to_be_visible()
-    expect(content(page).get_by_role("heading", name="What it is")).to_be_visible()
+        expect(quiet_page.locator(chrome)).to_be_hidden()
+    expect(quiet_page.locator("h1")).to_be_visible()
+    expect(content(quiet_page).get_by_role("heading", name="What it is")).to_be_visible()
 
 
-def test_keyboard_only_navigation(page: Page):
-    page.goto("/index.html")
+def test_keyboard_only_navigation(quiet_page: Page):
+    quiet_page.goto("/index.html")
 
     def focused() -> dict:
-        return page.evaluate("""() => { const e = document.activeElement; return {
+        return quiet_page.evaluate("""() => { const e = document.activeElement; return {
             tag: e.tagName, cls: e.className, href: e.getAttribute('href') || '',
             text: e.textContent.trim(), inContent: !!e.closest('.md-content') }; }""")
 
-    page.keyboard.press("Tab")
+    quiet_page.keyboard.press("Tab")
     first = focused()
     assert "md-skip" in first["cls"] and first["text"] == "Skip to content", first
-    expect(page.locator("a.md-skip")).to_be_visible()  # shown when focused
+    heading_id = quiet_page.locator("article h1").get_attribute("id")
+    assert first["href"].endswith(f"#{heading_id}"), first  # to the main content's heading
+    expect(quiet_page.locator("a.md-skip")).to_be_visible()  # shown when focused
     seen = [first]
     for _ in range(10):
-        page.keyboard.press("Tab")
+        quiet_page.keyboard.press("Tab")
         seen.append(focused())
         if "md-search__input" in seen[-1]["cls"]:
             break
     else:
         pytest.fail(f"Tab never reached the search box: {seen}")
 
-    page.goto("/index.html")
-    page.keyboard.press("Tab")
-    page.keyboard.press("Enter")
-    expect(page.locator("h1")).to_be_focused()
+    quiet_page.goto("/index.html")
+    quiet_page.keyboard.press("Tab")
+    quiet_page.keyboard.press("Enter")
+    expect(quiet_page.locator("h1")).to_be_focused()
     assert focused()["inContent"]
-    page.keyboard.press("Tab")
+    quiet_page.keyboard.press("Tab")
     after = focused()
     assert after["inContent"], f"Tab after the skip link left the main content: {after}"
 
 
-def test_knowledge_check_marks_answers_without_a_server(page: Page, real_catalog):
+def test_knowledge_check_marks_answers_without_a_server(quiet_page: Page, real_catalog):
     module = next(m for m in curriculum.modules_in_order(real_catalog) if len(m.questions) >= 2)
-    page.goto(urls.url(urls.module_page(module.id)))
-    quiz = page.locator("form.pg-quiz")
+    quiet_page.goto(urls.url(urls.module_page(module.id)))
+    quiz = quiet_page.locator("form.pg-quiz")
     questions = quiz.locator("fieldset.pg-question")
     expect(questions).to_have_count(len(module.questions))
     right = module.questions[0].choices.index(module.questions[0].answer)
@@ -201,13 +239,14 @@ def test_knowledge_check_marks_answers_without_a_server(page: Page, real_catalog
     questions.nth(1).locator(f'input[value="{wrong}"]').check()
 
     requests: list[str] = []
-    page.on("request", lambda r: requests.append(r.url))
-    page.context.set_offline(True)
+    quiet_page.on("request", lambda r: requests.append(r.url))
+    quiet_page.context.set_offline(True)
     quiz.get_by_role("button", name="Check my answers").click()
 
     expect(questions.nth(0).locator(".pg-feedback")).to_have_text("Correct.")
     expect(questions.nth(1).locator(".pg-feedback")).to_have_text(
-        re.compile(r"^Not quite\. The answer is: " + re.escape(module.questions[1].answer)))
+        re.compile(r"^Not quite\. The answer is: " + re.escape(module.questions[1].answer))
+    )
     expect(questions.nth(0).locator(".pg-explanation")).to_be_visible()
     expect(quiz.locator(".pg-score")).to_have_text(f"You answered 1 of {len(module.questions)} correctly.")
     if len(module.questions) > 2:
@@ -215,17 +254,17 @@ def test_knowledge_check_marks_answers_without_a_server(page: Page, real_catalog
     assert requests == [], f"the knowledge check made requests: {requests}"
 
 
-def test_assignment_builder_sheet_and_shareable_link(page: Page, real_catalog):
+def test_assignment_builder_sheet_and_shareable_link(quiet_page: Page, real_catalog):
     chosen = curriculum.modules_in_order(real_catalog)[:2]
     dues = ["2026-12-01", "2027-01-15"]
-    page.goto("/trainers/assign.html")
-    form = page.locator("form.pg-builder")
+    quiet_page.goto("/trainers/assign.html")
+    form = quiet_page.locator("form.pg-builder")
     form.locator("#pg-group").fill("Clinic A nurses")
     for module, due in zip(chosen, dues, strict=True):
         form.locator(f'input[name="module"][value="{module.id}"]').check()
         form.locator(f'input[name="due-{module.id}"]').fill(due)
 
-    sheet = page.locator(".pg-sheet")
+    sheet = quiet_page.locator(".pg-sheet")
     expect(sheet.locator("h2")).to_have_text("Assignment sheet: Clinic A nurses")
     rows = sheet.locator("tbody tr")
     expect(rows).to_have_count(2)
@@ -239,7 +278,7 @@ def test_assignment_builder_sheet_and_shareable_link(page: Page, real_catalog):
     assert "group=Clinic+A+nurses" in link and chosen[0].id in link, link
     sheet_text = sheet.inner_text()
 
-    fresh = page.context.browser.new_context()
+    fresh = quiet_page.context.browser.new_context()
     try:
         other = fresh.new_page()
         other.goto(link)
@@ -255,23 +294,24 @@ def test_assignment_builder_sheet_and_shareable_link(page: Page, real_catalog):
         fresh.close()
 
 
-def test_find_guidance_calls_the_api(page: Page):
-    page.goto("/find.html")
-    form = page.locator("form.pg-find")
+def test_find_guidance_calls_the_api(quiet_page: Page):
+    quiet_page.goto("/find.html")
+    form = quiet_page.locator("form.pg-find")
     form.locator("#pg-q").fill("chiropractor")
-    with page.expect_response(lambda r: "/api/v1/search?" in r.url) as info:
+    with quiet_page.expect_response(lambda r: "/api/v1/search?" in r.url) as info:
         form.get_by_role("button", name="Search").click()
     response = info.value
     assert response.ok
     assert "q=chiropractor" in response.url
     api_titles = [hit["title"] for hit in response.json()["results"]]
     assert api_titles, "the API found nothing for chiropractor"
-    results = page.locator(".pg-find-results")
+    results = quiet_page.locator(".pg-find-results")
     expect(results.locator("ol > li")).to_have_count(len(api_titles))
     expect(results.locator("ol > li > a").first).to_have_text(api_titles[0])
     expect(results.locator("a", has_text="Spinal manipulation")).to_have_attribute(
-        "href", re.compile(r"/treatments/complementary-integrative-health/spinal-manipulation\.html$"))
-    expect(page).to_have_url(re.compile(r"find\.html\?q=chiropractor$"))
+        "href", re.compile(r"/treatments/complementary-integrative-health/spinal-manipulation\.html$")
+    )
+    expect(quiet_page).to_have_url(re.compile(r"find\.html\?q=chiropractor$"))
 
 
 def test_site_works_from_file_url(browser, real_built: Path):
@@ -334,17 +374,33 @@ A11Y_PAGES = ("home", *ENTRY_TYPES, "patient", "glossary", "module", "assignment
 
 
 @pytest.mark.parametrize("name", A11Y_PAGES)
-def test_no_serious_accessibility_violations(page: Page, real_catalog, name: str):
+def test_no_serious_accessibility_violations(audit_page: Page, real_catalog, name: str):
     path = a11y_pages(real_catalog)[name]
-    page.goto(path)
-    expect(page.locator("h1")).to_be_visible()
+    audit_page.goto(path)
+    expect(audit_page.locator("h1")).to_be_visible()
     if name == "find":  # with its results shown, not only the empty form
-        expect(page.locator(".pg-find-results ol > li").first).to_be_visible()
+        expect(audit_page.locator(".pg-find-results ol > li").first).to_be_visible()
     if name == "assignment-builder":  # with a sheet to check, not only the empty form
-        page.locator('form.pg-builder input[name="module"]').first.check()
-        expect(page.locator(".pg-sheet tbody tr")).to_have_count(1)
-    violations = axe_violations(page)
+        audit_page.locator('form.pg-builder input[name="module"]').first.check()
+        expect(audit_page.locator(".pg-sheet tbody tr")).to_have_count(1)
+    violations = axe_violations(audit_page)
     assert not violations, f"axe found serious or critical problems on {path}:\n{describe(violations)}"
+
+
+@pytest.mark.parametrize("name", ["home", "treatment", "module"])
+def test_no_serious_accessibility_violations_in_dark_scheme(browser, live_server: str, real_catalog, name: str):
+    """The slate (dark) palette, which the site follows from the reader's system setting."""
+    path = a11y_pages(real_catalog)[name]
+    context = browser.new_context(base_url=live_server, color_scheme="dark", viewport={"width": 1280, "height": 900})
+    try:
+        context.route(SEARCH_INDEX, lambda route: route.abort())
+        page = context.new_page()
+        page.goto(path)
+        expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
+        violations = axe_violations(page)
+        assert not violations, f"axe found serious or critical problems on {path} (dark):\n{describe(violations)}"
+    finally:
+        context.close()
 
 
 def test_no_serious_accessibility_violations_in_search_results(page: Page):

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 
 import httpx
 import pytest
-import uvicorn
 
-from api.app import create_app
 from painguide import build
-from painguide.settings import Settings
-from tests.conftest import MKDOCS, copy_content
+from tests.conftest import MKDOCS, copy_content, serving
 
 PATHS = [
     "/api/v1/search?q=tylenol",
@@ -26,25 +22,11 @@ PATHS = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.mark.slow
 def test_concurrent_requests_during_rebuilds(tmp_path):
     root = copy_content(tmp_path)
     out = tmp_path / "build"
     build.build(root, out, MKDOCS)
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(Settings(build_dir=out)), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.02)
     failures: list[str] = []
     releases: set[str] = set()
     done = threading.Event()
@@ -52,7 +34,7 @@ def test_concurrent_requests_during_rebuilds(tmp_path):
 
     def hammer() -> None:
         nonlocal count
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as c:
+        with httpx.Client(base_url=base_url, timeout=10) as c:
             while not done.is_set():
                 for path in PATHS:
                     r = c.get(path)
@@ -62,19 +44,18 @@ def test_concurrent_requests_during_rebuilds(tmp_path):
                     elif path.endswith("health"):
                         releases.add(r.json()["release"])
 
-    workers = [threading.Thread(target=hammer) for _ in range(4)]
-    for w in workers:
-        w.start()
-    try:
-        for _ in range(3):
-            build.build(root, out, MKDOCS)
-    finally:
-        time.sleep(0.3)
-        done.set()
+    with serving(out) as base_url:
+        workers = [threading.Thread(target=hammer) for _ in range(4)]
         for w in workers:
-            w.join()
-        server.should_exit = True
-        thread.join(timeout=10)
+            w.start()
+        try:
+            for _ in range(3):
+                build.build(root, out, MKDOCS)
+        finally:
+            time.sleep(0.3)
+            done.set()
+            for w in workers:
+                w.join()
     assert not failures, failures[:5]
     assert len(releases) >= 2, "the server never saw a new release"
     assert count > 50

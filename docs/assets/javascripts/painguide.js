@@ -191,8 +191,9 @@
   }
 
   /* "Skip to content" moves keyboard focus, not only the scroll position, to the page heading, so
-     screen readers start reading there and the next Tab continues inside the content. One listener
-     on the document: Material re-renders the skip link on every instant navigation. */
+     screen readers start reading there and the next Tab continues inside the content. Handled in the
+     capture phase, before Material's instant navigation would reload the page for the link (which
+     would drop the focus). One listener: Material re-renders the skip link on every navigation. */
   function setupSkipLink() {
     document.addEventListener("click", function (event) {
       var skip = event.target.closest && event.target.closest("a.md-skip");
@@ -200,9 +201,12 @@
       var id = decodeURIComponent((skip.getAttribute("href") || "").split("#")[1] || "");
       var target = id && document.getElementById(id);
       if (!target) return;
+      event.preventDefault();
+      event.stopPropagation();
       if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
-      window.setTimeout(function () { target.focus(); }, 0);
-    });
+      history.replaceState(history.state, "", "#" + encodeURIComponent(id));
+      target.focus();
+    }, true);
   }
 
   function init() {
