@@ -199,23 +199,28 @@ def _typo(rng: random.Random, word: str) -> str:
 
 
 def queries(vocab: Vocabulary, n: int = 400, seed: int = 7) -> list[str]:
-    """``n`` distinct plain-text queries: single words, 2-3 word phrases, glossary names, typos,
+    """``n`` distinct plain-text queries (see ``queries_with_kind``)."""
+    return [q for _, q in queries_with_kind(vocab, n, seed)]
+
+
+def queries_with_kind(vocab: Vocabulary, n: int = 400, seed: int = 7) -> list[tuple[str, str]]:
+    """``n`` distinct (kind, query) pairs: single words, 2-3 word phrases, glossary names, typos,
     question-style sentences, in the mix a search box sees."""
     rng = random.Random(f"queries:{seed}")
     labels = [lbl for lbl in dict.fromkeys(vocab.titles + vocab.aliases) if len(lbl) < 60]
     names = [name for group in vocab.synonyms for name in group]
     content = [w for w in vocab.words[: vocab.real_words] if len(w) > 3 and w not in search._STOP][:3000]
-    out: dict[str, None] = {}
+    out: dict[str, str] = {}
     while len(out) < n:
         kind = rng.random()
         if kind < 0.25:  # one word, a frequent-to-rare topic word
-            q = rng.choice(content[:1500])
+            kind, q = "word", rng.choice(content[:1500])
         elif kind < 0.45:  # a title or alias as typed ("low back pain", "opioid tapering")
-            q = rng.choice(labels).lower()
+            kind, q = "title/alias", rng.choice(labels).lower()
         elif kind < 0.55:  # a glossary name or abbreviation ("mme", "tens", "cbt")
-            q = rng.choice(names)
+            kind, q = "glossary", rng.choice(names)
         elif kind < 0.70:  # two or three topic words
-            q = " ".join(rng.sample(content[:1500], rng.randint(2, 3)))
+            kind, q = "2-3 words", " ".join(rng.sample(content[:1500], rng.randint(2, 3)))
         elif kind < 0.85:  # a typo in one or two words
             words = rng.choice(labels + content[:800]).lower().split()
             k = rng.randrange(len(words))
@@ -223,8 +228,8 @@ def queries(vocab: Vocabulary, n: int = 400, seed: int = 7) -> list[str]:
             if len(words) > 2 and rng.random() < 0.3:
                 k = rng.randrange(len(words))
                 words[k] = _typo(rng, words[k])
-            q = " ".join(words)
+            kind, q = "typo", " ".join(words)
         else:  # a question
-            q = f"{rng.choice(QUESTION_STARTS)} {rng.choice(labels).lower()}"
-        out[q] = None
-    return list(out)
+            kind, q = "question", f"{rng.choice(QUESTION_STARTS)} {rng.choice(labels).lower()}"
+        out.setdefault(q, kind)
+    return [(kind, q) for q, kind in out.items()]

@@ -56,9 +56,11 @@ SCHEMA = Schema(
     title=TEXT(analyzer=ANALYZER, field_boost=BOOSTS["title"], stored=True),
     aliases=TEXT(analyzer=ANALYZER, field_boost=BOOSTS["aliases"]),
     summary=TEXT(analyzer=ANALYZER, field_boost=BOOSTS["summary"], stored=True),
-    body=TEXT(analyzer=ANALYZER, field_boost=BOOSTS["body"]),
+    # No positions in the long fields: phrases are only matched in names and summary, and
+    # positions there would make the index bigger and the build slower for nothing.
+    body=TEXT(analyzer=ANALYZER, field_boost=BOOSTS["body"], phrase=False),
     # searched alone for audience=patient, and stored for patient snippets
-    patient=TEXT(analyzer=ANALYZER, field_boost=1.0, stored=True),
+    patient=TEXT(analyzer=ANALYZER, field_boost=1.0, stored=True, phrase=False),
     # Filled by build_index from title + aliases: phrases are matched in one field instead of two,
     # and `wording` also keeps the words ANALYZER drops (see WORDING_ANALYZER).
     names=TEXT(analyzer=ANALYZER),
