@@ -93,11 +93,13 @@ def _prune(releases: Path, keep: str) -> None:
 
 
 def current(out: Path) -> Path | None:
-    """The published release, or None when nothing has been built yet."""
+    """The published release, or None when nothing usable is built (none yet, or an older format)."""
     link = out / CURRENT
     try:
         target = os.readlink(link)
     except OSError:
         return None
     path = (out / target).resolve()
-    return path if (path / "catalog.json").exists() else None
+    if not (path / "catalog.json").exists() or search.index_version(path / "index") != search.INDEX_VERSION:
+        return None
+    return path

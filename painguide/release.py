@@ -113,7 +113,7 @@ class Releases:
             if target != self._target or self._release is None:
                 path = build.current(self.build_dir)
                 if path is None:
-                    raise NotBuilt("nothing is built yet: run `painguide build`")
+                    raise NotBuilt("nothing is built (or the build is from an older version): run `painguide build`")
                 self._release = Release(path, self._search_cache_size)
                 self._target = target
             return self._release

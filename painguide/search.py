@@ -69,6 +69,8 @@ SCHEMA = Schema(
 _WORD = re.compile(r"[a-z0-9]+")
 META_FILE, WORDS_FILE, SUGGEST_FILE, SYNONYMS_FILE = "meta.json", "words.txt", "suggest.json", "synonyms.json"
 NAMES_FILE = "names.json"
+# Bumped whenever SCHEMA or the files beside the index change: an older build is rebuilt, not misread.
+INDEX_VERSION = 2
 # Query shaping (see SearchIndex._plan). Scores are BM25F sums, so these are relative weights.
 PHRASE_BOOST = 3.0  # the whole query as a phrase in a title, an alias or the summary
 QUESTION_BOOST = 2.0  # a stop word of the query ("who", "how", "should") in a title or alias ...
@@ -221,7 +223,8 @@ def build_index(
     (directory / SUGGEST_FILE).write_text(json.dumps(rows), encoding="utf-8")
     (directory / SYNONYMS_FILE).write_text(json.dumps(list(synonyms)), encoding="utf-8")
     (directory / NAMES_FILE).write_text(json.dumps(names, sort_keys=True), encoding="utf-8")
-    (directory / META_FILE).write_text(json.dumps({"documents": count}), encoding="utf-8")
+    meta = {"documents": count, "version": INDEX_VERSION}
+    (directory / META_FILE).write_text(json.dumps(meta), encoding="utf-8")
     return count
 
 
@@ -238,6 +241,14 @@ def _edit_distance(a: str, b: str) -> int:
                 row[j] = min(row[j], prev2[j - 2] + 1)
         prev2, prev = prev, row
     return prev[len(b)]
+
+
+def index_version(directory: Path) -> int | None:
+    """The INDEX_VERSION an index was built with (None when it is missing or predates versions)."""
+    try:
+        return json.loads((directory / META_FILE).read_text(encoding="utf-8")).get("version")
+    except (OSError, ValueError):
+        return None
 
 
 # --- searching -----------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from painguide import build
+from painguide import build, search
 from painguide.catalog import ContentError
 from tests.conftest import MKDOCS, copy_content
 
@@ -24,6 +24,17 @@ def test_build_publishes_site_index_and_catalog(built):
 
 def test_current_is_none_before_any_build(tmp_path):
     assert build.current(tmp_path) is None
+
+
+def test_a_build_from_an_older_index_format_is_not_current(tmp_path):
+    release = tmp_path / build.RELEASES / "old"
+    (release / "index").mkdir(parents=True)
+    (release / "catalog.json").write_text("{}")
+    (release / "index" / "meta.json").write_text('{"documents": 1}')  # written before versions existed
+    build.publish(tmp_path, release)
+    assert build.current(tmp_path) is None
+    (release / "index" / "meta.json").write_text(json.dumps({"documents": 1, "version": search.INDEX_VERSION}))
+    assert build.current(tmp_path) == release.resolve()
 
 
 @pytest.mark.slow
@@ -71,8 +82,9 @@ def test_old_releases_are_pruned(tmp_path):
     out = tmp_path / "out"
     releases = out / build.RELEASES
     for name in ("a", "b", "c", "d", "e"):
-        (releases / name).mkdir(parents=True)
+        (releases / name / "index").mkdir(parents=True)
         (releases / name / "catalog.json").write_text("{}")
+        (releases / name / "index" / "meta.json").write_text(json.dumps({"version": search.INDEX_VERSION}))
         build.publish(out, releases / name)
     assert sorted(p.name for p in releases.iterdir()) == ["c", "d", "e"]
     assert build.current(out) == (releases / "e").resolve()
