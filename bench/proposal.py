@@ -24,7 +24,6 @@ total and facets as the current code and reports both latencies.
 
 from __future__ import annotations
 
-import html
 from collections import Counter, OrderedDict
 from pathlib import Path
 from typing import Any
@@ -32,7 +31,7 @@ from typing import Any
 from whoosh.query import Phrase, Term
 
 from painguide import search
-from painguide.search import FACETS, PATIENT_FIELDS, Filters, Hit, Results, SearchIndex
+from painguide.search import FACETS, PATIENT_FIELDS, Filters, Results, SearchIndex
 
 
 def _posting_ids(reader: Any, fieldname: str, text: str) -> list[int]:
@@ -142,19 +141,7 @@ class ProposedSearchIndex(SearchIndex):
             factor = search.COORD_FLOOR + (1.0 - search.COORD_FLOOR) * plan.coverage(matched)
             scored.append((-hit.score * factor, position, hit))
         scored.sort(key=lambda row: row[:2])
-        hits = []
-        for negative, _, hit in scored[offset : offset + limit]:
-            snippet = ""
-            for name in ("patient", "summary") if patient else ("summary", "patient"):
-                snippet = hit.highlights(name, top=2)
-                if snippet:
-                    break
-            stored = hit.fields()
-            hits.append(Hit(
-                id=stored["id"], title=stored["title"], type=stored["type"],
-                component=stored.get("component") or None, url=stored["url"],
-                snippet=snippet or html.escape(stored["summary"][:200]), score=round(-negative, 3),
-            ))
+        hits = [self._hit(hit, -negative, patient) for negative, _, hit in scored[offset : offset + limit]]
         counts: dict[str, dict[str, int]] = {}
         for name in FACETS:
             values, codes = self._facet_values[name], self._facet_codes[name]

@@ -498,24 +498,27 @@ class SearchIndex:
                 factor = COORD_FLOOR + (1.0 - COORD_FLOOR) * plan.coverage(matched)
             scored.append((-hit.score * factor, position, hit))
         scored.sort(key=lambda row: row[:2])
-        hits = []
-        for negative, _, hit in scored[offset : offset + limit]:
-            snippet = ""
-            for name in ("patient", "summary") if patient else ("summary", "patient"):
-                snippet = hit.highlights(name, top=2)
-                if snippet:
-                    break
-            stored = hit.fields()
-            hits.append(Hit(
-                id=stored["id"], title=stored["title"], type=stored["type"],
-                component=stored.get("component") or None, url=stored["url"],
-                snippet=snippet or html.escape(stored["summary"][:200]), score=round(-negative, 3),
-            ))
+        hits = [self._hit(hit, -negative, patient) for negative, _, hit in scored[offset : offset + limit]]
         counts = {
             name: {str(k): v for k, v in sorted(found.groups(name).items(), key=lambda kv: (-kv[1], str(kv[0]))) if k}
             for name in FACETS
         }
         return Results(text, len(found), hits, counts, plan.suggestion)
+
+    @staticmethod
+    def _hit(hit: Any, score: float, patient: bool) -> Hit:
+        """A result with its snippet: from the patient layer first when a patient is searching."""
+        snippet = ""
+        for name in ("patient", "summary") if patient else ("summary", "patient"):
+            snippet = hit.highlights(name, top=2)
+            if snippet:
+                break
+        stored = hit.fields()
+        return Hit(
+            id=stored["id"], title=stored["title"], type=stored["type"],
+            component=stored.get("component") or None, url=stored["url"],
+            snippet=snippet or html.escape(stored["summary"][:200]), score=round(score, 3),
+        )
 
     def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
         """Titles and aliases that start with ``prefix`` (or have a word that does)."""
