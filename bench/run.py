@@ -38,6 +38,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+# A run can take an hour; painguide/ and api/ may be edited meanwhile. main() copies them to
+# bench/out/code-<hash>/ and re-runs itself with this variable set, so the parent, every job and the
+# server import that one snapshot (it comes before ROOT and before the editable install's finder).
+CODE = os.environ.get("PAINGUIDE_BENCH_CODE")
+if CODE:
+    sys.path.insert(0, CODE)
 
 from bench import synth  # noqa: E402
 
@@ -251,8 +257,8 @@ def _read_corpus(path: Path) -> Iterator[dict[str, str]]:
 
 
 VARIANTS = {
-    "nocompound": "ix.writer(..., compound=False): segment files stay separate instead of one .seg file",
-    "positions": "body/patient as TEXT(phrase=True): positions kept in the long fields (the old layout)",
+    "compound": "ix.writer(..., compound=True): each segment in one .seg file, memory-mapped when opened "
+                "(Whoosh's default; build_index writes separate files)",
 }
 
 
@@ -260,24 +266,17 @@ def apply_variant(variant: str) -> None:
     """What-if builds for the report's recommendations, patched in from outside painguide/search.py
     (this process only): see VARIANTS."""
     from whoosh import index as whoosh_index
-    from whoosh.fields import TEXT
 
-    from painguide import search
 
     for name in filter(None, variant.split("+")):
-        if name == "nocompound":
+        if name == "compound":
             original = whoosh_index.FileIndex.writer
 
             def writer(self: Any, procs: int = 1, _original: Any = original, **kwargs: Any) -> Any:
-                kwargs.setdefault("compound", False)
+                kwargs["compound"] = True
                 return _original(self, procs=procs, **kwargs)
 
             whoosh_index.FileIndex.writer = writer  # type: ignore[method-assign]
-        elif name == "positions":
-            for f in ("body", "patient"):
-                old = search.SCHEMA[f]
-                search.SCHEMA._fields[f] = TEXT(analyzer=search.ANALYZER, field_boost=old.field_boost,
-                                                phrase=True, stored=old.stored)
         else:
             raise ValueError(f"unknown variant {name!r}; known: {', '.join(VARIANTS)}")
 
@@ -305,26 +304,20 @@ def job_build_synth(corpus: str, build_dir: str, procs: int, limitmb: int, seed:
             **_self_rss()}
 
 
-def job_query(index_dir: str, queries_file: str, budget: float, impl: str = "current") -> dict[str, Any]:
+def job_query(index_dir: str, queries_file: str, budget: float) -> dict[str, Any]:
     """Open the index like the server does and time every query: first pass all distinct (cache
-    misses), second pass the same queries again (cache hits). Warm-up queries are not timed.
-    ``impl="proposal"`` times bench/proposal.py's ProposedSearchIndex instead (first pass only)."""
+    misses), second pass the same queries again (cache hits). Warm-up queries are not timed."""
     from painguide import search
 
     items = json.loads(Path(queries_file).read_text())
     warmup, measured = items["warmup"], items["queries"]
     start = time.perf_counter()
-    if impl == "proposal":
-        from bench.proposal import ProposedSearchIndex
-
-        ix: Any = ProposedSearchIndex(Path(index_dir))
-    else:
-        ix = search.SearchIndex(Path(index_dir))
+    ix = search.SearchIndex(Path(index_dir))
     opened = time.perf_counter() - start
     rss_open = _rss(os.getpid()) / 2**20
     for q in warmup:
         ix.search(q)
-    uncached, cpu, kinds, totals, signatures, slow = [], [], [], [], [], []
+    uncached, cpu, kinds, totals, slow = [], [], [], [], []
     t_budget = time.perf_counter() + budget
     for kind, q in measured:
         if time.perf_counter() > t_budget:
@@ -335,20 +328,16 @@ def job_query(index_dir: str, queries_file: str, budget: float, impl: str = "cur
         cpu.append((time.thread_time() - c0) * 1000)
         kinds.append(kind)
         totals.append(res.total)
-        signatures.append([[h.id for h in res.results], [h.score for h in res.results], res.total,
-                           json.dumps(res.facets, sort_keys=True),
-                           hashlib.md5("\n".join(h.snippet for h in res.results).encode()).hexdigest()])
         slow.append((cpu[-1], uncached[-1], kind, q, res.total))
     cached = []
-    if impl == "current":
-        for _, q in measured[: len(uncached)]:
-            t0 = time.perf_counter()
-            ix.search(q)
-            cached.append((time.perf_counter() - t0) * 1000)
+    for _, q in measured[: len(uncached)]:
+        t0 = time.perf_counter()
+        ix.search(q)
+        cached.append((time.perf_counter() - t0) * 1000)
     return {
         "open_seconds": opened, "rss_open_mb": rss_open, "n": len(uncached), "of": len(measured),
         "uncached": uncached, "cpu": cpu, "kinds": kinds, "totals": totals, "cached": cached,
-        "signatures": signatures, "slowest": sorted(slow, reverse=True)[:5],
+        "slowest": sorted(slow, reverse=True)[:5],
         "documents": ix.documents, **_self_rss(),
     }
 
@@ -414,7 +403,8 @@ class Server:
         env = {**os.environ, "PAINGUIDE_BUILD_DIR": str(build_dir), "PYTHONUNBUFFERED": "1"}
         if cache_size is not None:
             env["PAINGUIDE_SEARCH_CACHE_SIZE"] = str(cache_size)
-        code = ("import uvicorn; uvicorn.run('api.app:create_app', factory=True, host='127.0.0.1', "
+        code = (f"import sys; sys.path.insert(0, {CODE or str(ROOT)!r}); "
+                "import uvicorn; uvicorn.run('api.app:create_app', factory=True, host='127.0.0.1', "
                 f"port={self.port}, workers=1, log_level={'info' if access_log else 'warning'!r})")
         self.proc = subprocess.Popen([PY, "-c", code], cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
         self.base = f"http://127.0.0.1:{self.port}"
@@ -513,36 +503,33 @@ def query_summary(label: str, r: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def measure_queries(label: str, index_dir: Path, queries_file: Path, args: argparse.Namespace,
-                    proposal: bool = True) -> dict[str, Any]:
-    """The current SearchIndex, then (with --compare-proposal) bench/proposal.py on the same queries."""
+def measure_queries(label: str, index_dir: Path, queries_file: Path, args: argparse.Namespace) -> dict[str, Any]:
     job = {"index_dir": str(index_dir), "queries_file": str(queries_file), "budget": args.query_budget}
     log(f"{label}: in-process queries")
     current = run_job(["query", json.dumps(job)])
     summary = query_summary(label, current)
     summary["slowest"] = current["slowest"]
-    if proposal and args.compare_proposal:
-        log(f"{label}: in-process queries, proposal")
-        try:
-            new = run_job(["query", json.dumps({**job, "impl": "proposal"})])
-        except RuntimeError as exc:
-            summary["proposal"] = {"error": str(exc)}
-            return summary
-        a, b = current["signatures"], new["signatures"]
-        n = min(len(a), len(b))
-        summary["proposal"] = {
-            "n": n, "p50": pct(new["uncached"], 50), "p99": pct(new["uncached"], 99),
-            "cpu_p50": pct(new["cpu"], 50), "cpu_p99": pct(new["cpu"], 99),
-            "cur_p50": pct(current["uncached"][:n], 50), "cur_p99": pct(current["uncached"][:n], 99),
-            "cur_cpu_p50": pct(current["cpu"][:n], 50), "cur_cpu_p99": pct(current["cpu"][:n], 99),
-            "same_ids": sum(a[i][0] == b[i][0] for i in range(n)),
-            "same_scores": sum(a[i][1] == b[i][1] for i in range(n)),
-            "same_total": sum(a[i][2] == b[i][2] for i in range(n)),
-            "same_facets": sum(a[i][3] == b[i][3] for i in range(n)),
-            "same_snippets": sum(a[i][4] == b[i][4] for i in range(n)),
-            "open_s": new["open_seconds"], "rss_peak_mb": new["self_maxrss_mb"],
-        }
     return summary
+
+
+def code_hash(base: Path) -> str:
+    digest = hashlib.md5()
+    for package in ("painguide", "api"):
+        for path in sorted((base / package).rglob("*.py")):
+            digest.update(path.relative_to(base).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def take_snapshot(out: Path) -> Path:
+    """painguide/ and api/ as they are now, under out/code-<hash>/ (reused when unchanged)."""
+    target = out / f"code-{code_hash(ROOT)[:12]}"
+    if not target.exists():
+        tmp = out / f".code-{os.getpid()}"
+        shutil.rmtree(tmp, ignore_errors=True)
+        for package in ("painguide", "api"):
+            shutil.copytree(ROOT / package, tmp / package, ignore=shutil.ignore_patterns("__pycache__"))
+        tmp.rename(target)
+    return target
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -563,13 +550,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--baseline-max", type=int, default=10000,
                    help="also build sizes up to this with build.py's defaults (procs=1, limitmb=128); 0: never")
     p.add_argument("--build-timeout", type=float, default=40 * 60, help="seconds before a build is abandoned")
-    p.add_argument("--variants", default="nocompound,positions@10000",
+    p.add_argument("--variants", default="compound",
                    help="what-if builds (patched in this tool only); 'a+b' combines, 'a@N' only for size N: "
                    f"{VARIANTS}")
-    p.add_argument("--variant-sizes", default="10000,100000", help="sizes that also get the --variants builds")
+    p.add_argument("--variant-sizes", default="10000", help="sizes that also get the --variants builds")
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--no-proposal", dest="compare_proposal", action="store_false",
-                   help="skip timing bench/proposal.py's ProposedSearchIndex next to the current code")
+    p.add_argument("--live-code", action="store_true",
+                   help="import painguide/ and api/ from the working tree instead of a snapshot taken at start")
     p.add_argument("--access-log", action="store_true", help="uvicorn access log on (`painguide serve` default)")
     p.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
     args = p.parse_args(argv)
@@ -581,8 +568,14 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     (out / "corpora").mkdir(exist_ok=True)
 
-    search_py = (ROOT / "painguide" / "search.py").read_bytes()
+    if not args.live_code and not CODE:
+        snapshot = take_snapshot(out)
+        log(f"code snapshot: {snapshot}")
+        os.execve(PY, [PY, __file__, *argv], {**os.environ, "PAINGUIDE_BENCH_CODE": str(snapshot)})
+    code_dir = Path(CODE) if CODE else ROOT
+    search_py = (code_dir / "painguide" / "search.py").read_bytes()
     env_info = {
+        "code": str(code_dir), "code_hash": code_hash(code_dir),
         "python": platform.python_version(), "cpus": os.cpu_count(), "loadavg_start": os.getloadavg(),
         "search_py_md5": hashlib.md5(search_py).hexdigest(),
         "mem_gb": round(os.sysconf("SC_PHYS_PAGES") * PAGE / 2**30, 1),
@@ -599,31 +592,72 @@ def main(argv: list[str] | None = None) -> int:
     http: list[dict[str, Any]] = []
     started = time.perf_counter()
 
+    errors: list[str] = []
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+
+    def save() -> None:
+        (out / f"results-{stamp}.json").write_text(json.dumps(
+            {"env": env_info, "builds": builds, "latency": latencies, "http": http, "errors": errors},
+            indent=1, default=str))
+
+    def guarded(name: str, fn: Callable[..., None], *fn_args: Any) -> None:
+        try:
+            fn(*fn_args)
+        except Exception as exc:  # a failed job must not lose the rest of the report
+            log(f"{name} FAILED: {exc!r}")
+            errors.append(f"{name}: {exc!r}")
+        save()
+
     # -- the real corpus ------------------------------------------------------------------------
-    real_build = out / "real-build"
-    log("real corpus: painguide build (site + index + catalog)")
-    full = run_job(["build-real", json.dumps({"out": str(real_build)})], timeout=args.build_timeout)
-    log("real corpus: index only")
-    idx = run_job(["index-real", json.dumps({"out": str(out / "real-index"), "procs": 1, "limitmb": 128})])
-    builds.append({"corpus": "real (full `painguide build`)", "docs": idx["documents"], "config": "1p/128MB",
-                   "seconds": full["seconds"], "cpu_s": full["job_cpu_s"], "bytes": None,
-                   "tree_rss_mb": full["tree_peak_rss_mb"], "maxrss_mb": full["self_maxrss_mb"]})
-    builds.append({"corpus": "real (index only)", "docs": idx["documents"], "config": "1p/128MB",
-                   "seconds": idx["seconds"], "cpu_s": idx["job_cpu_s"], "bytes": idx["bytes"],
-                   "tree_rss_mb": idx["tree_peak_rss_mb"], "maxrss_mb": idx["self_maxrss_mb"]})
-    real_index = Path(full["release"]) / "index"
-    latencies.append(measure_queries("real", real_index, queries_file, args))
-    if not args.skip_http:
-        http += http_bench("real", real_build, [q for _, q in measured], out, args.duration,
-                           args.connections, args.access_log)
+    def real() -> None:
+        real_build = out / "real-build"
+        log("real corpus: painguide build (site + index + catalog)")
+        full = run_job(["build-real", json.dumps({"out": str(real_build)})], timeout=args.build_timeout)
+        log("real corpus: index only")
+        idx = run_job(["index-real", json.dumps({"out": str(out / "real-index"), "procs": 1, "limitmb": 128})])
+        builds.append({"corpus": "real (full `painguide build`)", "docs": idx["documents"], "config": "1p/128MB",
+                       "seconds": full["seconds"], "cpu_s": full["job_cpu_s"], "bytes": None,
+                       "tree_rss_mb": full["tree_peak_rss_mb"], "maxrss_mb": full["self_maxrss_mb"]})
+        builds.append({"corpus": "real (index only)", "docs": idx["documents"], "config": "1p/128MB",
+                       "seconds": idx["seconds"], "cpu_s": idx["job_cpu_s"], "bytes": idx["bytes"],
+                       "tree_rss_mb": idx["tree_peak_rss_mb"], "maxrss_mb": idx["self_maxrss_mb"]})
+        latencies.append(measure_queries("real", Path(full["release"]) / "index", queries_file, args))
+        if not args.skip_http:
+            http.extend(http_bench("real", real_build, [q for _, q in measured], out, args.duration,
+                                   args.connections, args.access_log))
+
+    guarded("real corpus", real)
 
     # -- synthetic corpora ----------------------------------------------------------------------
-    for n in sizes:
+    def synthetic(n: int, procs: int, limitmb: int, variant: str) -> Path:
         corpus = corpus_path(out, n, args.seed)
         if not corpus.exists():
             log(f"{n:,} docs: generating the corpus")
             g = run_job(["generate", json.dumps({"path": str(corpus), "n": n, "seed": args.seed})])
             log(f"{n:,} docs: generated in {g['seconds']:.0f} s ({g['bytes'] / 2**20:.0f} MB)")
+        label = f"{procs}p/{limitmb}MB" + (f"+{variant}" if variant else "")
+        bdir = out / (f"synth-{n}-{procs}p{limitmb}m" + (f"-{variant}" if variant else ""))
+        log(f"{n:,} docs: building the index ({label})")
+        try:
+            b = run_job(["build-synth", json.dumps({"corpus": str(corpus), "build_dir": str(bdir), "procs": procs,
+                                                    "limitmb": limitmb, "seed": args.seed, "variant": variant})],
+                        timeout=args.build_timeout)
+        except subprocess.TimeoutExpired:
+            builds.append({"corpus": f"synthetic {n:,}", "docs": n, "config": label,
+                           "seconds": None, "note": f"timeout {args.build_timeout:.0f} s"})
+            raise RuntimeError(f"build abandoned after {args.build_timeout:.0f} s") from None
+        log(f"{n:,} docs: built in {b['seconds']:.1f} s")
+        builds.append({"corpus": f"synthetic {n:,}", "docs": b["documents"], "config": label,
+                       "seconds": b["seconds"], "cpu_s": b["job_cpu_s"], "bytes": b["bytes"],
+                       "tree_rss_mb": b["tree_peak_rss_mb"],
+                       "maxrss_mb": max(b["self_maxrss_mb"], b["children_maxrss_mb"]),
+                       "segments": b["segments"]})
+        latencies.append(measure_queries(f"synthetic {n:,} ({label}, {b['segments']} seg)",
+                                         bdir / "current" / "index", queries_file, args))
+        log(f"{n:,} docs: p50 {latencies[-1]['p50']:.1f} ms, p99 {latencies[-1]['p99']:.1f} ms")
+        return bdir
+
+    for n in sizes:
         configs = [(args.procs, args.limitmb, "")]
         if n <= args.baseline_max:
             configs.insert(0, (1, 128, ""))
@@ -632,53 +666,31 @@ def main(argv: list[str] | None = None) -> int:
                 name, _, only = item.partition("@")
                 if not only or int(only) == n:
                     configs.append((args.procs, args.limitmb, name))
-        build_dir = None
         for procs, limitmb, variant in configs:
-            label = f"{procs}p/{limitmb}MB" + (f"+{variant}" if variant else "")
-            bdir = out / (f"synth-{n}-{procs}p{limitmb}m" + (f"-{variant}" if variant else ""))
-            log(f"{n:,} docs: building the index ({label})")
-            try:
-                b = run_job(["build-synth", json.dumps({"corpus": str(corpus), "build_dir": str(bdir),
-                                                        "procs": procs, "limitmb": limitmb,
-                                                        "seed": args.seed, "variant": variant})],
-                            timeout=args.build_timeout)
-            except subprocess.TimeoutExpired:
-                log(f"{n:,} docs: build abandoned after {args.build_timeout:.0f} s")
-                builds.append({"corpus": f"synthetic {n:,}", "docs": n, "config": label,
-                               "seconds": None, "note": f"timeout {args.build_timeout:.0f} s"})
-                continue
-            log(f"{n:,} docs: built in {b['seconds']:.1f} s")
-            builds.append({"corpus": f"synthetic {n:,}", "docs": b["documents"], "config": label,
-                           "seconds": b["seconds"], "cpu_s": b["job_cpu_s"], "bytes": b["bytes"],
-                           "tree_rss_mb": b["tree_peak_rss_mb"],
-                           "maxrss_mb": max(b["self_maxrss_mb"], b["children_maxrss_mb"]),
-                           "segments": b["segments"]})
-            if not variant:
-                build_dir = bdir
-            latencies.append(measure_queries(f"synthetic {n:,} ({label}, {b['segments']} seg)",
-                                             bdir / "current" / "index", queries_file, args,
-                                             proposal=args.compare_proposal and not variant))
-            log(f"{n:,} docs: p50 {latencies[-1]['p50']:.1f} ms, p99 {latencies[-1]['p99']:.1f} ms")
-        if build_dir is not None and not args.skip_http and n in http_sizes:
-            http += http_bench(f"synthetic {n:,}", build_dir, [q for _, q in measured], out, args.duration,
-                               args.connections, args.access_log)
+            guarded(f"synthetic {n:,} {procs}p/{limitmb}MB {variant}".strip(), synthetic, n, procs, limitmb, variant)
+        build_dir = out / f"synth-{n}-{args.procs}p{args.limitmb}m"
+        if not args.skip_http and n in http_sizes and (build_dir / "current").exists():
+            guarded(f"HTTP synthetic {n:,}", lambda n=n, d=build_dir: http.extend(http_bench(
+                f"synthetic {n:,}", d, [q for _, q in measured], out, args.duration, args.connections,
+                args.access_log)))
 
     env_info["loadavg_end"] = os.getloadavg()
     env_info["total_minutes"] = (time.perf_counter() - started) / 60
-    report = render(builds, latencies, http, args, env_info)
+    env_info["working_tree_hash_end"] = code_hash(ROOT)
+    report = render(builds, latencies, http, args, env_info, errors)
     print(report)
-    stamp = time.strftime("%Y%m%dT%H%M%S")
-    (out / f"results-{stamp}.json").write_text(json.dumps(
-        {"env": env_info, "builds": builds, "latency": latencies, "http": http}, indent=1, default=str))
+    save()
     (out / f"report-{stamp}.txt").write_text(report + "\n")
     return 0
 
 
 def render(builds: list[dict[str, Any]], lat: list[dict[str, Any]], http: list[dict[str, Any]],
-           args: argparse.Namespace, env: dict[str, Any]) -> str:
+           args: argparse.Namespace, env: dict[str, Any], errors: Sequence[str] = ()) -> str:
     parts = [
         f"PainGuide benchmark: {env['cpus']} CPUs, {env['mem_gb']} GB, Python {env['python']}, "
-        f"search.py md5 {env['search_py_md5'][:12]}, load average at start "
+        f"search.py md5 {env['search_py_md5'][:12]} (code {env['code_hash'][:12]}"
+        f"{'' if env['code_hash'] == env.get('working_tree_hash_end') else ', working tree changed since'}), "
+        "load average at start "
         f"{env['loadavg_start'][0]:.2f}, at end {env['loadavg_end'][0]:.2f}, {env['total_minutes']:.1f} min",
         "",
         table("Index build (seconds = build_index/painguide build wall time; CPU s include child processes; "
@@ -703,29 +715,10 @@ def render(builds: list[dict[str, Any]], lat: list[dict[str, Any]], http: list[d
               [[r["corpus"], *[("{:.1f} / {:.1f} ({:d})".format(*r["by_kind"][k])) if k in r["by_kind"] else "-"
                                for k in sorted({k for r in lat for k in r["by_kind"]})]] for r in lat]),
     ]
-    proposals = [r for r in lat if "proposal" in r]
-    if proposals:
-        rows = []
-        for r in proposals:
-            pr = r["proposal"]
-            if "error" in pr:
-                rows.append([r["corpus"], pr["error"]] + [None] * 11)
-                continue
-            n = pr["n"]
-            rows.append([r["corpus"], n, pr["cur_p50"], pr["p50"], pr["cur_p99"], pr["p99"], pr["cur_cpu_p50"],
-                         pr["cpu_p50"], pr["cur_cpu_p99"], pr["cpu_p99"], pr["cur_cpu_p50"] / pr["cpu_p50"],
-                         f"{pr['same_ids']}/{pr['same_scores']}/{pr['same_total']}/{pr['same_facets']}"
-                         f"/{pr['same_snippets']} of {n}", pr["open_s"]])
-        parts += ["", table(
-            "Current _search vs bench/proposal.py (no groupedby/terms=True wrappers; facets and totals from "
-            "leaf posting sets), same queries, uncached, ms",
-            ["corpus", "queries", "p50 now", "p50 new", "p99 now", "p99 new", "CPU p50 now", "CPU p50 new",
-             "CPU p99 now", "CPU p99 new", "CPU p50 speed-up", "same ids/scores/total/facets/snippets",
-             "new open s"], rows)]
     slow_rows = [[r["corpus"], f"{cpu:.0f}", f"{wall:.0f}", kind, q[:60], total]
                  for r in lat for cpu, wall, kind, q, total in r.get("slowest", [])[:3]]
     if slow_rows:
-        parts += ["", table("Slowest uncached queries (current code), ms",
+        parts += ["", table("Slowest uncached queries, ms",
                             ["corpus", "CPU", "wall", "kind", "query", "hits"], slow_rows)]
     if http:
         rows = []
@@ -743,6 +736,8 @@ def render(builds: list[dict[str, Any]], lat: list[dict[str, Any]], http: list[d
         parts += ["", "What-if build variants (patched in by bench/run.py only, painguide/ untouched):"]
         parts += [f"  +{name}: {text}" for name, text in VARIANTS.items()]
     parts += ["", goals(builds, lat, http)]
+    if errors:
+        parts += ["", "Failed parts of this run:", *(f"  {e}" for e in errors)]
     return "\n".join(parts)
 
 

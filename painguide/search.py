@@ -1,29 +1,40 @@
 """Full-text search over entries and modules with Whoosh. All query code lives in this module.
 
-User input is always plain text: it is tokenized here and turned into query objects directly, never
-handed to Whoosh's query parser, so no input can be a syntax error.
+Whoosh analyzes, writes and stores the index (segments, postings, stored fields, multi-process
+builds). Queries are scored here, not by Whoosh's matchers: the posting blocks of each query term are
+read into numpy arrays and scored with Whoosh's own BM25F formula (``whoosh.scoring.BM25F``; a test
+checks the scores agree), a whole posting list at a time. Whoosh's matchers walk postings one by one in
+Python, which made a query on 10,000 long documents take ~100 ms; arrays make it a few milliseconds,
+and give exact totals and facet counts for free. Decoded posting lists are kept in a bounded cache.
+
+User input is always plain text: it is tokenized here and turned into a plan of terms and phrases
+directly, never handed to Whoosh's query parser, so no input can be a syntax error.
 """
 
 from __future__ import annotations
 
 import bisect
+import functools
 import html
+import itertools
 import json
 import re
 import threading
 import unicodedata
+import weakref
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from whoosh import highlight, index, scoring, sorting
-from whoosh.analysis import StemmingAnalyzer
+import numpy as np
+from whoosh import highlight, index, scoring
+from whoosh.analysis import StemmingAnalyzer, Token
 from whoosh.analysis.filters import STOP_WORDS
+from whoosh.codec import whoosh3
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
-from whoosh.query import And, DisjunctionMax, Or, Phrase, Query, Term
-from whoosh.spelling import ListCorrector
+from whoosh.util.numeric import byte_to_length
 
 from painguide import urls
 
@@ -46,6 +57,11 @@ PATIENT_FIELDS = ("title", "aliases", "summary", "patient")
 LAYERS = ("clinician", "patient", "trainer")
 FACETS = ("type", "component", "audience")
 
+# Phrases are matched in names (title + aliases) and the summary only, as word pairs (below).
+PHRASE_FIELDS = ("names", "summary")
+
+# No positions anywhere: phrases are found through the *_pairs fields, and positions would make the
+# index bigger and the build slower for nothing.
 SCHEMA = Schema(
     id=ID(stored=True, unique=True),
     type=ID(stored=True),
@@ -53,24 +69,26 @@ SCHEMA = Schema(
     audience=KEYWORD(commas=True, lowercase=True),
     tag=KEYWORD(commas=True, lowercase=True),
     url=STORED,
-    title=TEXT(analyzer=ANALYZER, field_boost=BOOSTS["title"], stored=True),
-    aliases=TEXT(analyzer=ANALYZER, field_boost=BOOSTS["aliases"]),
-    summary=TEXT(analyzer=ANALYZER, field_boost=BOOSTS["summary"], stored=True),
-    # No positions in the long fields: phrases are only matched in names and summary, and
-    # positions there would make the index bigger and the build slower for nothing.
+    title=TEXT(analyzer=ANALYZER, field_boost=BOOSTS["title"], stored=True, phrase=False),
+    aliases=TEXT(analyzer=ANALYZER, field_boost=BOOSTS["aliases"], phrase=False),
+    summary=TEXT(analyzer=ANALYZER, field_boost=BOOSTS["summary"], stored=True, phrase=False),
     body=TEXT(analyzer=ANALYZER, field_boost=BOOSTS["body"], phrase=False),
     # searched alone for audience=patient, and stored for patient snippets
     patient=TEXT(analyzer=ANALYZER, field_boost=1.0, stored=True, phrase=False),
     # Filled by build_index from title + aliases: phrases are matched in one field instead of two,
     # and `wording` also keeps the words ANALYZER drops (see WORDING_ANALYZER).
-    names=TEXT(analyzer=ANALYZER),
-    wording=TEXT(analyzer=WORDING_ANALYZER),
+    names=TEXT(analyzer=ANALYZER, phrase=False),
+    wording=TEXT(analyzer=WORDING_ANALYZER, phrase=False),
+    # Every pair of adjacent terms of names and summary ("manag pain" as "manag_pain"): a phrase is
+    # there when each of its pairs is, one short posting list per pair instead of position checks.
+    names_pairs=KEYWORD,
+    summary_pairs=KEYWORD,
 )
 _WORD = re.compile(r"[a-z0-9]+")
 META_FILE, WORDS_FILE, SUGGEST_FILE, SYNONYMS_FILE = "meta.json", "words.txt", "suggest.json", "synonyms.json"
 NAMES_FILE = "names.json"
 # Bumped whenever SCHEMA or the files beside the index change: an older build is rebuilt, not misread.
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 # Query shaping (see SearchIndex._plan). Scores are BM25F sums, so these are relative weights.
 PHRASE_BOOST = 3.0  # the whole query as a phrase in a title, an alias or the summary
 QUESTION_BOOST = 2.0  # a stop word of the query ("who", "how", "should") in a title or alias ...
@@ -81,13 +99,11 @@ NAME_PART_BONUS = 20.0  # ... or contains one (scaled by the share of the query 
 NAME_MAX_DOCS = 25  # a name shared by more documents than this names none of them: no bonus
 # Coordination: a document's score is scaled by COORD_FLOOR + (1 - COORD_FLOOR) * (share of the
 # query's concepts it matches; a concept is a query term or any of its glossary synonyms), so "benzo
-# with my pain pills" prefers the page about both over the one about pain pills only. The best
-# RERANK_POOL documents by BM25F are rescored (all of offset + limit when a page reaches deeper), the
-# matched terms of each hit being already at hand (terms=True): no extra index reads.
+# with my pain pills" prefers the page about both over the one about pain pills only.
 COORD_FLOOR = 0.0
-RERANK_POOL = 100
-
-
+# Decoded posting lists kept per index generation (ids + scores, 8 bytes a posting). The common
+# terms of a corpus recur in most queries; this bounds the memory they may take.
+POSTINGS_CACHE_MB = 64
 # --- documents ---------------------------------------------------------------------------------
 
 
@@ -175,6 +191,11 @@ def _stems(text: str) -> list[str]:
     return [t.text for t in ANALYZER(normalize(text))]
 
 
+def _pairs(terms: list[str]) -> str:
+    """Adjacent terms as ``a_b`` tokens for a *_pairs field (stems are [a-z0-9]+, so "_" is free)."""
+    return " ".join(f"{a}_{b}" for a, b in itertools.pairwise(terms))
+
+
 def normalize(text: str) -> str:
     """Lowercase, accents folded, punctuation to spaces: the form queries and synonyms share."""
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
@@ -192,7 +213,10 @@ def build_index(
     """Write a fresh index (and its spelling, suggestion and synonym files) into ``directory``."""
     directory.mkdir(parents=True, exist_ok=True)
     ix = index.create_in(str(directory), SCHEMA)
-    writer = ix.writer(procs=procs, limitmb=limitmb, multisegment=procs > 1)
+    # compound=False: a segment's files stay separate. One compound file is memory-mapped when opened,
+    # and the pages searches touch then count towards the server's resident memory (measured at 100k
+    # documents: ~920 MB resident after opening, against ~320 MB with separate files).
+    writer = ix.writer(procs=procs, limitmb=limitmb, multisegment=procs > 1, compound=False)
     words: set[str] = set()
     suggestions: dict[str, tuple[str, str, str, str]] = {}
     names: dict[str, list[str]] = {}
@@ -200,13 +224,17 @@ def build_index(
     try:
         for doc in documents:
             labels = [doc["title"], *filter(None, doc["aliases"].split(" ; "))]
+            stems = [_stems(label) for label in labels]
             fields = {k: v for k, v in doc.items() if k not in {"clinician", "trainer"}}
             body = "\n".join(doc[layer] for layer in LAYERS if doc.get(layer))
-            writer.add_document(**fields, body=body, names=" ; ".join(labels), wording=" ; ".join(labels))
+            joined = " ; ".join(labels)
+            writer.add_document(**fields, body=body, names=joined, wording=joined,
+                                names_pairs=_pairs([t for label in stems for t in label]),
+                                summary_pairs=_pairs(_stems(doc["summary"])))
             count += 1
-            for label in labels:
+            for label, label_stems in zip(labels, stems, strict=True):
                 suggestions.setdefault(label.lower(), (label, doc["id"], doc["type"], doc["url"]))
-                key = " ".join(_stems(label))
+                key = " ".join(label_stems)
                 if key and doc["id"] not in names.setdefault(key, []):
                     names[key].append(doc["id"])
             text = normalize(f"{doc['title']} {doc['aliases']} {doc['summary']}")
@@ -228,19 +256,60 @@ def build_index(
     return count
 
 
-def _edit_distance(a: str, b: str) -> int:
-    """Optimal string alignment distance: Levenshtein plus the swap of two adjacent letters."""
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        row = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = a[i - 1] != b[j - 1]
-            row[j] = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                row[j] = min(row[j], prev2[j - 2] + 1)
-        prev2, prev = prev, row
-    return prev[len(b)]
+class _Speller:
+    """Known words closest to a misspelled one by optimal string alignment distance (Levenshtein plus
+    the swap of two adjacent letters: "physcial" is one edit from "physical", two from "physician").
+
+    Every known word is compared at once with numpy: words whose letter counts differ too much are
+    dropped first (an edit changes at most two counts by one), and the distance table is filled for
+    all the others together, one query letter by one word position at a time.
+    """
+
+    _ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+    def __init__(self, words: list[str]) -> None:
+        self._code = {c: i + 1 for i, c in enumerate(self._ALPHABET)}
+        self.words = words
+        width = max((len(w) for w in words), default=1)
+        table = np.zeros(256, dtype=np.uint8)  # ASCII byte -> letter code; 0 pads short words
+        for c, i in self._code.items():
+            table[ord(c)] = i
+        raw = np.array([w.encode("ascii", "ignore") for w in words], dtype=f"S{width}")
+        self._codes = table[raw.view(np.uint8).reshape(len(words), width)]
+        self._counts = np.stack([(self._codes == i).sum(axis=1, dtype=np.int16)
+                                 for i in range(1, len(self._code) + 1)], axis=1)
+        self._lengths = (self._codes > 0).sum(axis=1, dtype=np.int16)
+
+    def closest(self, word: str, maxdist: int) -> tuple[list[str], int]:
+        """The known words at the smallest distance from ``word`` (at most ``maxdist``), and that distance."""
+        query = [self._code.get(c, 0) for c in word]
+        counts = np.zeros(self._counts.shape[1] + 1, dtype=np.int16)
+        np.add.at(counts, query, 1)
+        counts = counts[1:]  # letter codes start at 1
+        near = (np.abs(self._lengths - len(word)) <= maxdist) & (
+            np.abs(self._counts - counts).sum(axis=1) <= 2 * maxdist)
+        rows = np.flatnonzero(near)
+        if not len(rows):
+            return [], maxdist + 1
+        codes = self._codes[rows, : int(self._lengths[rows].max())]
+        width = codes.shape[1]
+        prev2 = prev = np.broadcast_to(np.arange(width + 1, dtype=np.int16), (len(rows), width + 1)).copy()
+        for i in range(1, len(query) + 1):
+            row = np.empty_like(prev)
+            row[:, 0] = i
+            for j in range(1, width + 1):
+                cost = (codes[:, j - 1] != query[i - 1]).astype(np.int16)
+                best = np.minimum(np.minimum(prev[:, j], row[:, j - 1]) + 1, prev[:, j - 1] + cost)
+                if i > 1 and j > 1:
+                    swap = (codes[:, j - 2] == query[i - 1]) & (codes[:, j - 1] == query[i - 2])
+                    best = np.where(swap, np.minimum(best, prev2[:, j - 2] + 1), best)
+                row[:, j] = best
+            prev2, prev = prev, row
+        distance = prev[np.arange(len(rows)), self._lengths[rows]]
+        smallest = int(distance.min())
+        if smallest > maxdist:
+            return [], smallest
+        return [self.words[r] for r in rows[distance == smallest]], smallest
 
 
 def index_version(directory: Path) -> int | None:
@@ -261,10 +330,10 @@ class Filters:
     audience: str | None = None
     tag: str | None = None
 
-    def query(self) -> Query | None:
-        terms = [Term(name, value.lower() if name in {"audience", "tag"} else value)
-                 for name, value in vars(self).items() if value]
-        return And(terms) if terms else None
+    def terms(self) -> list[tuple[str, str]]:
+        """(field, index term) pairs a document must all have."""
+        return [(name, value.lower() if name in {"audience", "tag"} else value)
+                for name, value in vars(self).items() if value]
 
 
 @dataclass
@@ -307,36 +376,304 @@ class _Mark(highlight.Formatter):
         return html.escape(text)
 
 
+# A plan is a sum of parts, each scoring documents (see SearchIndex._plan).
+
+
+@dataclass(frozen=True)
+class _Term:
+    """BM25F of one index term in one field, times ``boost``."""
+
+    field: str
+    text: str
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    """Adjacent terms in a PHRASE_FIELDS field: the sum of their BM25F there, times ``boost``, for
+    documents that have every adjacent pair of them (exact for two words, near enough for more)."""
+
+    field: str
+    words: tuple[str, ...]
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class _Best:
+    """The best-scoring option only, times ``boost`` (a disjunction-max, as Whoosh's DisjunctionMax)."""
+
+    options: tuple[_Term | _Phrase, ...]
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class _Bonus:
+    """A flat score for one document."""
+
+    doc_id: str
+    value: float
+
+
+_Part = _Term | _Phrase | _Best | _Bonus
+
+
+def _words(part: _Term | _Phrase) -> tuple[str, ...]:
+    return (part.text,) if isinstance(part, _Term) else part.words
+
+
 @dataclass
 class _Plan:
-    query: Query | None
+    parts: tuple[_Part, ...] = ()
     suggestion: str | None = None
-    fields: tuple[str, ...] = field(default_factory=tuple)
     # one set of index terms per query term: the term itself and the terms of its glossary synonyms
     concepts: tuple[frozenset[str], ...] = ()
+    # every term the plan looks for, to mark in snippets
+    marks: frozenset[str] = frozenset()
 
-    def coverage(self, matched: set[str]) -> float:
-        if len(self.concepts) < 2:
-            return 1.0
-        return sum(not c.isdisjoint(matched) for c in self.concepts) / len(self.concepts)
+
+_Sparse = tuple[np.ndarray, np.ndarray]  # sorted document numbers, and a score for each
+
+
+class _Postings:
+    """The posting lists of one index generation as numpy arrays, and BM25F scores computed from them.
+
+    Whoosh (W3 codec) stores a posting list in blocks of up to 128 postings, each block a pickled,
+    compressed tuple of delta-coded document numbers and weights (term frequency times the field's
+    boost). ``_leaf_postings`` decodes a whole block at a time; anything else (another codec, a
+    segment with deletions) falls back to Whoosh's public matcher API, one posting at a time.
+    """
+
+    K1, B = 1.2, 0.75  # whoosh.scoring.BM25F's defaults, which the index was searched with before
+
+    def __init__(self, searcher: Any, budget_bytes: int) -> None:
+        self._searcher = searcher
+        reader = searcher.reader()
+        self._leaves: list[tuple[Any, int]] = list(reader.leaf_readers())
+        self.size = reader.doc_count_all()
+        self.live = np.ones(self.size, dtype=bool)
+        for leaf, offset in self._leaves:
+            if leaf.has_deletions():
+                self.live[offset : offset + leaf.doc_count_all()] = False
+                self.live[[offset + d for d in leaf.all_doc_ids()]] = True
+        self._lengths: dict[str, np.ndarray] = {}
+        # (field, term) -> (ids, BM25F scores, or None until a search scores the term)
+        self._cache: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray | None]] = OrderedDict()
+        self._cached_bytes = 0
+        self._budget = budget_bytes
+
+    # -- reading ----------------------------------------------------------------------------------
+
+    def ids(self, field: str, text: str) -> np.ndarray:
+        """Sorted numbers of the documents that have ``text`` in ``field``."""
+        return self._get(field, text, scored=False)[0]
+
+    def scores(self, field: str, text: str) -> _Sparse:
+        """Documents with ``text`` in ``field`` and their BM25F score for it (field boost included)."""
+        return self._get(field, text, scored=True)
+
+    def has(self, field: str, text: str, docnum: int) -> bool:
+        ids = self.ids(field, text)
+        at = int(np.searchsorted(ids, docnum))
+        return at < len(ids) and int(ids[at]) == docnum
+
+    def _get(self, field: str, text: str, scored: bool) -> _Sparse:
+        key = (field, text)
+        cached = self._cache.get(key)
+        if cached is not None and (cached[1] is not None or not scored):
+            self._cache.move_to_end(key)
+            return cached[0], cached[1] if scored else cached[0][:0]
+        ids, weights = self.read(field, text)
+        value = (ids, self._bm25f(field, text, ids, weights) if scored else None)
+        self._store(key, value)
+        return ids, value[1] if scored else ids[:0]
+
+    def _store(self, key: tuple[str, str], value: tuple[np.ndarray, np.ndarray | None]) -> None:
+        size = value[0].nbytes + (value[1].nbytes if value[1] is not None else 0)
+        if (old := self._cache.pop(key, None)) is not None:
+            self._cached_bytes -= old[0].nbytes + (old[1].nbytes if old[1] is not None else 0)
+        if size > self._budget:
+            return
+        self._cache[key] = value
+        self._cached_bytes += size
+        while self._cached_bytes > self._budget:
+            _, (old_ids, old_scores) = self._cache.popitem(last=False)
+            self._cached_bytes -= old_ids.nbytes + (old_scores.nbytes if old_scores is not None else 0)
+
+    def read(self, field: str, text: str, fast: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        """All postings of a term: document numbers (int32) and weights (float32)."""
+        ids, weights = [], []
+        for leaf, offset in self._leaves:
+            if (field, text) not in leaf:
+                continue
+            matcher = leaf.postings(field, text)
+            if fast and type(matcher) is whoosh3.W3LeafMatcher and not matcher._byteids \
+                    and not leaf.has_deletions():
+                leaf_ids, leaf_weights = _block_postings(matcher)
+            else:
+                leaf_ids, leaf_weights = _matcher_postings(matcher)
+            ids.append(leaf_ids + offset)
+            weights.append(leaf_weights)
+        if not ids:
+            return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
+        return np.concatenate(ids).astype(np.int32), np.concatenate(weights).astype(np.float32)
+
+    def lengths(self, field: str, fast: bool = True) -> np.ndarray:
+        """Every document's length in ``field``, as Whoosh stores it (one byte, decoded)."""
+        if fast and field in self._lengths:
+            return self._lengths[field]
+        parts = []
+        for leaf, _ in self._leaves:
+            count = leaf.doc_count_all()
+            column = None
+            if fast:
+                per_doc = getattr(leaf, "_perdoc", None)
+                column = getattr(per_doc, "_cached_reader", lambda *_: None)(
+                    f"_{field}_len", whoosh3.LENGTHS_COLUMN)
+            if column is not None and getattr(column, "_fixedlen", None) == 1:
+                # the column is one byte a document, stored contiguously; documents past its end have 0
+                raw = np.frombuffer(column._dbfile.get(column._basepos, column._count), dtype=np.uint8)
+                codes = np.zeros(count, dtype=np.uint8)
+                codes[: len(raw)] = raw[:count]
+                parts.append(_LENGTH_OF_BYTE[codes])
+            else:
+                parts.append(np.array([leaf.doc_field_length(d, field, 0) or 0 for d in range(count)],
+                                      dtype=np.float32))
+        lengths = np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)
+        if fast:
+            self._lengths[field] = lengths
+        return lengths
+
+    # -- scoring ----------------------------------------------------------------------------------
+
+    def _bm25f(self, field: str, text: str, ids: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """whoosh.scoring.BM25FScorer over a whole posting list (the same formula and statistics)."""
+        searcher = self._searcher
+        if not searcher.schema[field].scorable:
+            return weights  # Whoosh scores unscorable fields by weight alone
+        idf = searcher.idf(field, text)
+        avgfl = searcher.avg_field_length(field) or 1
+        lengths = self.lengths(field)[ids].astype(np.float64)
+        w = weights.astype(np.float64)
+        k1, b = self.K1, self.B
+        return (idf * (w * (k1 + 1)) / (w + k1 * ((1 - b) + b * lengths / avgfl))).astype(np.float32)
+
+
+def _block_postings(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Whoosh W3 posting blocks, decoded a block at a time (see whoosh.codec.whoosh3.W3LeafMatcher)."""
+    ids, weights = [], []
+    while True:
+        matcher._read_data()
+        block_ids, block_weights, _ = matcher._data
+        ids.append(np.cumsum(np.asarray(block_ids, dtype=np.int64)))  # delta-coded within the block
+        count = len(block_ids)
+        if block_weights is None:
+            weights.append(np.ones(count, dtype=np.float32))
+        elif isinstance(block_weights, float):
+            weights.append(np.full(count, block_weights, dtype=np.float32))
+        else:
+            weights.append(np.asarray(block_weights, dtype=np.float32))
+        if matcher._lastblock:
+            break
+        matcher._goto(matcher._nextoffset)
+    return np.concatenate(ids), np.concatenate(weights)
+
+
+def _matcher_postings(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Any Whoosh matcher, one posting at a time (the slow, public way)."""
+    ids, weights = [], []
+    while matcher.is_active():
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        matcher.next()
+    return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float32)
+
+
+# byte_to_length for every byte value: Whoosh keeps field lengths as one lossy byte a document
+_LENGTH_OF_BYTE = np.array([byte_to_length(b) if b else 0 for b in range(256)], dtype=np.float32)
+
+
+class _Facet:
+    """The values of one facet field and which documents have them, to count any set of documents.
+
+    A field with one value a document (type, component) keeps a value number per document and counts
+    with one ``bincount``; a field with several (audience) keeps one mask per value.
+    """
+
+    def __init__(self, reader: Any, name: str, postings: _Postings) -> None:
+        self.values: list[str] = []
+        members: list[np.ndarray] = []
+        for raw in reader.lexicon(name):
+            value = raw.decode() if isinstance(raw, bytes) else str(raw)
+            if value:
+                self.values.append(value)
+                members.append(postings.ids(name, value))
+        self.codes: np.ndarray | None = None
+        self.masks: list[np.ndarray] = []
+        single = not members or sum(len(m) for m in members) == len(np.unique(np.concatenate(members)))
+        if single:
+            self.codes = np.zeros(postings.size, dtype=np.int32)  # 0: no value
+            for i, ids in enumerate(members, start=1):
+                self.codes[ids] = i
+        else:
+            for ids in members:
+                mask = np.zeros(postings.size, dtype=bool)
+                mask[ids] = True
+                self.masks.append(mask)
+
+    def count(self, docs: np.ndarray) -> dict[str, int]:
+        """How many of ``docs`` have each value (values none of them has are left out)."""
+        if self.codes is not None:
+            counts = np.bincount(self.codes[docs], minlength=len(self.values) + 1)[1:]
+        else:
+            counts = np.array([np.count_nonzero(mask[docs]) for mask in self.masks], dtype=np.int64)
+        return {self.values[i]: int(counts[i]) for i in np.flatnonzero(counts)}
+
+
+@functools.lru_cache(maxsize=2**16)
+def _stem_of(word: str) -> str | None:
+    """The index term of one lowercase word (None for a stop word)."""
+    terms = [t.text for t in ANALYZER(word)]
+    return terms[0] if len(terms) == 1 else None
+
+
+_TOKEN = re.compile(r"\w+(\.?\w+)*")  # whoosh.analysis.RegexTokenizer's default pattern
+
+
+def _marked_tokens(text: str, marks: frozenset[str]) -> Iterator[Any]:
+    """ANALYZER's tokens of ``text`` with their character spans, ``matched`` when their term is one of
+    ``marks``: what Whoosh's highlighter analyzes, with each distinct word stemmed once."""
+    token = Token(chars=True)
+    for match in _TOKEN.finditer(text):
+        token.startchar, token.endchar = match.span()
+        token.text = match.group()
+        token.matched = _stem_of(token.text.lower()) in marks
+        yield token
+
+
+def _close_all(*closables: Any) -> None:
+    for item in closables:
+        item.close()
 
 
 class SearchIndex:
     """One open index generation: one searcher reused by every request, and a result cache.
 
-    A new index is a new ``SearchIndex``; dropping the old one drops its cache with it.
+    A new index is a new ``SearchIndex``; dropping the old one drops its caches with it.
     """
 
-    def __init__(self, directory: Path, cache_size: int = 2048) -> None:
+    def __init__(self, directory: Path, cache_size: int = 2048, postings_mb: int = POSTINGS_CACHE_MB) -> None:
         self.directory = directory
         self._ix = index.open_dir(str(directory))
         self._searcher = self._ix.searcher(weighting=scoring.BM25F())
+        # A swapped-out generation is simply dropped by the server: its files close with it.
+        self._closer = weakref.finalize(self, _close_all, self._searcher, self._ix)
         self._lock = threading.Lock()  # Whoosh searchers are not documented as thread-safe
         self._cache: OrderedDict[tuple[Any, ...], Results] = OrderedDict()
         self._cache_size = cache_size
+        self._postings = _Postings(self._searcher, postings_mb * 2**20)
         self.documents = int(json.loads((directory / META_FILE).read_text())["documents"])
         self._words = (directory / WORDS_FILE).read_text(encoding="utf-8").split()
-        self._corrector = ListCorrector(self._words)
+        self._speller = _Speller(self._words)
         self._suggest = [Suggestion(*row) for row in json.loads((directory / SUGGEST_FILE).read_text())]
         self._suggest_keys = [s.label.lower() for s in self._suggest]
         # Glossary synonyms and document names are matched on index terms (stems), so "sleeping
@@ -352,14 +689,14 @@ class SearchIndex:
         names = json.loads(names_file.read_text()) if names_file.exists() else {}
         self._names: dict[tuple[str, ...], list[str]] = {tuple(k.split()): v for k, v in names.items()}
         self._longest_name = max((len(k) for k in self._names), default=1)
-        self._highlighter = highlight.Highlighter(
-            fragmenter=highlight.ContextFragmenter(maxchars=160, surround=60), formatter=_Mark()
-        )
+        self._fragmenter = highlight.ContextFragmenter(maxchars=160, surround=60)
+        self._formatter = _Mark()
+        self._fragment_scorer = highlight.BasicFragmentScorer()
+        self._facets = {name: _Facet(self._searcher.reader(), name, self._postings) for name in FACETS}
 
     def close(self) -> None:
         with self._lock:
-            self._searcher.close()
-            self._ix.close()
+            self._closer()
 
     # -- query planning ---------------------------------------------------------------------------
 
@@ -379,13 +716,11 @@ class SearchIndex:
             terms = self._analyzed(word)
             if word.isalpha() and len(word) > 3 and terms and not self._known(terms[0], fields) \
                     and tuple(terms) not in self._synonyms:
-                # Levenshtein candidates, then the closest by optimal string alignment (a swap of two
-                # letters is one edit: "physcial" is "physical", not "physician"), then the commonest.
-                candidates = [c for c in self._corrector.suggest(word, limit=8, maxdist=2 if len(word) > 5 else 1)
-                              if c not in _STOP]
+                # The closest known words (a swap of two letters is one edit), then the commonest.
+                candidates, _ = self._speller.closest(word, maxdist=2 if len(word) > 5 else 1)
+                candidates = [c for c in candidates if c not in _STOP]
                 if candidates:
-                    best = min(candidates, key=lambda c: (
-                        _edit_distance(word, c), -self._frequency(self._analyzed(c)[0], fields), c))
+                    best = min(candidates, key=lambda c: (-self._frequency(self._analyzed(c)[0], fields), c))
                     corrected.append(best)
                     changed = True
                     continue
@@ -393,7 +728,7 @@ class SearchIndex:
         return corrected, changed
 
     def _plan(self, text: str, fields: tuple[str, ...]) -> _Plan:
-        """Plain text to one query: a sum of the parts below, each document scored by BM25F.
+        """Plain text to a plan: a sum of the parts below, each scoring documents by BM25F.
 
         * words the index has never seen are spelling-corrected first (``_correct``);
         * every query term in every searchable field (fields weighted by ``BOOSTS``);
@@ -412,26 +747,25 @@ class SearchIndex:
         suggestion = " ".join(corrected) if changed else None
         terms = self._analyzed(" ".join(corrected))
         if not terms:
-            return _Plan(None, suggestion, fields)
-        phrase_fields = ("names", "summary")
-        branches: list[Query] = [Or([Term(f, t) for f in fields]) for t in dict.fromkeys(terms)]
+            return _Plan((), suggestion)
+        parts: list[_Part] = [_Term(f, t) for t in dict.fromkeys(terms) for f in fields]
         if len(terms) > 1:
-            branches += [Phrase(f, terms, slop=1, boost=PHRASE_BOOST) for f in phrase_fields]
+            parts += [_Phrase(f, tuple(terms), PHRASE_BOOST) for f in PHRASE_FIELDS]
         concepts = {t: {t} for t in terms}
         for span, alternatives in self._expansions(terms):
             for t in span:
                 concepts[t].update(a for alt in alternatives for a in alt)
-            options: list[Query] = []
+            options: list[_Term | _Phrase] = []
             for alt in alternatives:
-                options += [Term(f, alt[0]) if len(alt) == 1 else Phrase(f, list(alt)) for f in phrase_fields]
-            branches.append(DisjunctionMax(options, boost=SYNONYM_BOOST))
+                options += [_Term(f, alt[0]) if len(alt) == 1 else _Phrase(f, alt) for f in PHRASE_FIELDS]
+            parts.append(_Best(tuple(options), SYNONYM_BOOST))
         stopped = {t.text for t in WORDING_ANALYZER(" ".join(corrected))} - set(terms)
         common = QUESTION_MAX_SHARE * self.documents
-        branches += [Term("wording", t, boost=QUESTION_BOOST) for t in sorted(stopped)
-                     if self._searcher.doc_frequency("wording", t) <= common]
-        for doc_id, bonus in self._named(terms).items():
-            branches.append(Term("id", doc_id, boost=bonus))
-        return _Plan(Or(branches), suggestion, fields, tuple(frozenset(c) for c in concepts.values()))
+        parts += [_Term("wording", t, QUESTION_BOOST) for t in sorted(stopped)
+                  if self._searcher.doc_frequency("wording", t) <= common]
+        parts += [_Bonus(doc_id, bonus) for doc_id, bonus in self._named(terms).items()]
+        marks = frozenset().union(*concepts.values())
+        return _Plan(tuple(parts), suggestion, tuple(frozenset(c) for c in concepts.values()), marks)
 
     def _spans(self, terms: list[str], longest: int) -> Iterator[tuple[str, ...]]:
         for n in range(min(longest, len(terms)), 0, -1):
@@ -473,47 +807,103 @@ class SearchIndex:
 
     def _search(self, text: str, filters: Filters, limit: int, offset: int) -> Results:
         patient = filters.audience == "patient"
-        fields = PATIENT_FIELDS if patient else tuple(BOOSTS)
-        plan = self._plan(text, fields)
-        if plan.query is None:
-            return Results(text, 0, [], {f: {} for f in FACETS}, None)
-        facets = {
-            "type": sorting.FieldFacet("type"),
-            "component": sorting.FieldFacet("component"),
-            "audience": sorting.FieldFacet("audience", allow_overlap=True),
-        }
-        pool = max(offset + limit, RERANK_POOL)
-        # Matched terms are only needed to rescore by coverage, which a one-concept query does not need.
-        found = self._searcher.search(
-            plan.query, filter=filters.query(), limit=pool, groupedby=facets,
-            maptype=sorting.Count, terms=len(plan.concepts) > 1,
-        )
-        found.fragmenter = self._highlighter.fragmenter
-        found.formatter = self._highlighter.formatter
-        scored = []
-        for position, hit in enumerate(found[:pool]):
-            factor = 1.0
-            if len(plan.concepts) > 1:
-                matched = {t.decode() if isinstance(t, bytes) else t for f, t in hit.matched_terms() if f != "id"}
-                factor = COORD_FLOOR + (1.0 - COORD_FLOOR) * plan.coverage(matched)
-            scored.append((-hit.score * factor, position, hit))
-        scored.sort(key=lambda row: row[:2])
-        hits = [self._hit(hit, -negative, patient) for negative, _, hit in scored[offset : offset + limit]]
-        counts = {
-            name: {str(k): v for k, v in sorted(found.groups(name).items(), key=lambda kv: (-kv[1], str(kv[0]))) if k}
-            for name in FACETS
-        }
+        plan = self._plan(text, PATIENT_FIELDS if patient else tuple(BOOSTS))
+        if not plan.parts:
+            return Results(text, 0, [], {f: {} for f in FACETS}, plan.suggestion)
+        scores, concept_hits = self._score(plan)
+        matched = (scores > 0) & self._postings.live
+        for name, value in filters.terms():
+            allowed = np.zeros_like(matched)
+            allowed[self._postings.ids(name, value)] = True
+            matched &= allowed
+        found = np.flatnonzero(matched)
+        counts = {}
+        for name in FACETS:
+            pairs = self._facets[name].count(found).items()
+            counts[name] = dict(sorted(pairs, key=lambda kv: (-kv[1], kv[0])))
+        final = scores[found]
+        if len(plan.concepts) > 1:
+            coverage = np.sum(concept_hits[:, found], axis=0) / len(plan.concepts)
+            final = final * (COORD_FLOOR + (1.0 - COORD_FLOOR) * coverage)
+        # The page: best final score first, then best BM25F, then index order (stable across runs).
+        # Everything tied with the last place is sorted too, so ties never depend on partitioning.
+        want = offset + limit
+        page, page_final = found, final
+        if len(found) > want:
+            cut = np.partition(final, len(final) - want)[len(final) - want]
+            keep = final >= cut
+            page, page_final = found[keep], final[keep]
+        order = np.lexsort((page, -scores[page], -page_final))[offset:want]
+        hits = [self._hit(int(page[i]), float(page_final[i]), plan.marks, patient) for i in order]
         return Results(text, len(found), hits, counts, plan.suggestion)
 
-    @staticmethod
-    def _hit(hit: Any, score: float, patient: bool) -> Hit:
+    def _score(self, plan: _Plan) -> tuple[np.ndarray, np.ndarray]:
+        """Every document's score for the plan, and which query concepts each document matches."""
+        postings = self._postings
+        scores = np.zeros(postings.size)
+        hits = np.zeros((max(len(plan.concepts), 1), postings.size), dtype=bool)
+        of_term: dict[str, list[int]] = {}
+        for i, concept in enumerate(plan.concepts):
+            for term in concept:
+                of_term.setdefault(term, []).append(i)
+
+        def matched(words: Iterable[str], ids: np.ndarray) -> None:
+            for word in words:
+                for i in of_term.get(word, ()):
+                    hits[i, ids] = True
+
+        for part in plan.parts:
+            if isinstance(part, _Bonus):
+                ids = postings.ids("id", part.doc_id)
+                scores[ids] += part.value
+            elif isinstance(part, _Best):
+                best = np.zeros(postings.size)
+                for option in part.options:
+                    ids, values = self._part(option)
+                    best[ids] = np.maximum(best[ids], values)
+                    matched(_words(option), ids)
+                scores += best * part.boost
+            else:
+                ids, values = self._part(part)
+                scores[ids] += values * part.boost
+                if part.field != "wording":  # stop words are not concepts
+                    matched(_words(part), ids)
+        return scores, hits
+
+    def _part(self, part: _Term | _Phrase) -> _Sparse:
+        """The documents a term or phrase matches and their scores (before the part's boost)."""
+        if isinstance(part, _Term):
+            return self._postings.scores(part.field, part.text)
+        words = part.words
+        ids = None
+        for a, b in itertools.pairwise(words):
+            pair = self._postings.ids(f"{part.field}_pairs", f"{a}_{b}")
+            ids = pair if ids is None else np.intersect1d(ids, pair, assume_unique=True)
+            if not len(ids):
+                break
+        if ids is None or not len(ids):
+            return np.zeros(0, dtype=np.int32), np.zeros(0)
+        total = np.zeros(len(ids))
+        for word in dict.fromkeys(words):
+            word_ids, word_scores = self._postings.scores(part.field, word)
+            at = np.minimum(np.searchsorted(word_ids, ids), max(len(word_ids) - 1, 0))
+            if len(word_ids):
+                total += np.where(word_ids[at] == ids, word_scores[at], 0.0) * words.count(word)
+        return ids, total
+
+    def _hit(self, docnum: int, score: float, marks: frozenset[str], patient: bool) -> Hit:
         """A result with its snippet: from the patient layer first when a patient is searching."""
+        stored = self._searcher.stored_fields(docnum)
         snippet = ""
         for name in ("patient", "summary") if patient else ("summary", "patient"):
-            snippet = hit.highlights(name, top=2)
+            # the posting lists say which field has a match, so only that one is tokenized
+            if stored.get(name) and any(self._postings.has(name, term, docnum) for term in marks):
+                tokens = _marked_tokens(stored[name], marks)
+                fragments = highlight.top_fragments(
+                    self._fragmenter.fragment_tokens(stored[name], tokens), 2, self._fragment_scorer, highlight.FIRST)
+                snippet = self._formatter(stored[name], fragments)
             if snippet:
                 break
-        stored = hit.fields()
         return Hit(
             id=stored["id"], title=stored["title"], type=stored["type"],
             component=stored.get("component") or None, url=stored["url"],

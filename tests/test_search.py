@@ -1,0 +1,249 @@
+"""painguide.search below the API: numpy scoring agrees with Whoosh's BM25F, the posting readers, the
+speller, phrases, totals, facets and paging. The API behaviour is in tests/api/test_search.py."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from whoosh import scoring
+from whoosh.query import And, Or, Query, Term
+
+from painguide import search
+from painguide.catalog import Catalog
+
+QUERIES = [
+    "tylenol", "opioid tapering", "physical therapy for back pain", "pain", "the support team",
+    "cognitive behavioral therapy", "acetaminophen liver", "peg score", "stigma", "acupuncture needles",
+]
+
+
+def _index(catalog: Catalog, directory: Path, procs: int = 1) -> search.SearchIndex:
+    search.build_index(search.catalog_documents(catalog), directory, synonyms=search.synonym_groups(catalog),
+                       procs=procs)
+    return search.SearchIndex(directory, cache_size=0)
+
+
+@pytest.fixture(scope="module")
+def real_index(real_catalog: Catalog, tmp_path_factory: pytest.TempPathFactory) -> Iterator[search.SearchIndex]:
+    ix = _index(real_catalog, tmp_path_factory.mktemp("real-index"))
+    yield ix
+    ix.close()
+
+
+@pytest.fixture(scope="module")
+def split_index(real_catalog: Catalog, tmp_path_factory: pytest.TempPathFactory) -> Iterator[search.SearchIndex]:
+    """The same documents written by two processes: segments, their documents numbered with offsets."""
+    from whoosh.index import FileIndex
+
+    original = FileIndex.writer
+    with pytest.MonkeyPatch.context() as patch:
+        # Whoosh hands documents to its writer processes 100 at a time; smaller batches spread 83
+        patch.setattr(FileIndex, "writer", lambda self, **kw: original(self, batchsize=10, **kw))
+        ix = _index(real_catalog, tmp_path_factory.mktemp("split-index"), procs=2)
+    assert len(list(ix._searcher.reader().leaf_readers())) >= 2
+    yield ix
+    ix.close()
+
+
+def _whoosh_scores(ix: search.SearchIndex, terms: list[tuple[str, str]]) -> dict[int, float]:
+    """What Whoosh's own matchers score for the sum of these terms (the reference)."""
+    searcher = ix._searcher
+    assert isinstance(searcher.weighting, scoring.BM25F)
+    found = searcher.search(Or([Term(f, t) for f, t in terms]), limit=None)
+    return {hit.docnum: hit.score for hit in found}
+
+
+def _numpy_scores(ix: search.SearchIndex, terms: list[tuple[str, str]]) -> dict[int, float]:
+    total = np.zeros(ix._postings.size)
+    for f, t in terms:
+        ids, values = ix._postings.scores(f, t)
+        total[ids] += values
+    return {int(d): float(total[d]) for d in np.flatnonzero(total)}
+
+
+@pytest.mark.parametrize("which", ["real_index", "split_index"])
+@pytest.mark.parametrize("query", QUERIES)
+def test_numpy_bm25f_equals_whoosh(request, which, query):
+    ix = request.getfixturevalue(which)
+    terms = [(f, t) for t in dict.fromkeys(search._stems(query)) for f in (*search.BOOSTS, "wording")]
+    expected = _whoosh_scores(ix, terms)
+    got = _numpy_scores(ix, terms)
+    assert expected, query
+    assert got.keys() == expected.keys()
+    for docnum, score in expected.items():
+        assert got[docnum] == pytest.approx(score, rel=1e-5), (query, docnum)
+
+
+def test_two_segments_score_like_one(real_index, split_index):
+    ids = {real_index._searcher.stored_fields(d)["id"] for d in range(real_index._postings.size)}
+    assert len(ids) == real_index._postings.size
+    for query in QUERIES:
+        one = real_index.search(query, limit=50)
+        two = split_index.search(query, limit=50)
+        assert one.total == two.total and one.facets == two.facets
+        assert {h.id: h.score for h in one.results} == {h.id: h.score for h in two.results}
+
+
+@pytest.mark.parametrize("field", [*search.BOOSTS, "names", "wording", "names_pairs", "type", "audience"])
+def test_block_reader_equals_public_matcher_api(split_index, field):
+    postings = split_index._postings
+    terms = [t.decode() if isinstance(t, bytes) else t for t in split_index._searcher.reader().lexicon(field)]
+    assert terms
+    for text in terms[:: max(1, len(terms) // 40)]:
+        fast_ids, fast_weights = postings.read(field, text)
+        slow_ids, slow_weights = postings.read(field, text, fast=False)
+        assert fast_ids.tolist() == slow_ids.tolist()
+        assert fast_weights.tolist() == slow_weights.tolist()
+        assert fast_ids.tolist() == sorted(set(fast_ids.tolist()))
+    if split_index._searcher.schema[field].scorable:
+        assert postings.lengths(field).tolist() == postings.lengths(field, fast=False).tolist()
+
+
+def test_deleted_documents_are_never_found(real_catalog, tmp_path):
+    ix = _index(real_catalog, tmp_path)
+    before = ix.search("acetaminophen")
+    assert before.results[0].id == "acetaminophen"
+    ix.close()
+    from whoosh import index as whoosh_index
+
+    with whoosh_index.open_dir(str(tmp_path)).writer() as writer:
+        writer.delete_by_term("id", "acetaminophen")
+    ix = search.SearchIndex(tmp_path, cache_size=0)
+    after = ix.search("acetaminophen")
+    assert "acetaminophen" not in [h.id for h in after.results]
+    assert after.total == before.total - 1
+    assert sum(after.facets["type"].values()) == after.total
+    ix.close()
+
+
+def _whoosh_query(part: object) -> Query:
+    """The documents a plan part matches, as a Whoosh query (phrases: all their word pairs)."""
+    if isinstance(part, search._Term):
+        return Term(part.field, part.text)
+    if isinstance(part, search._Phrase):
+        pairs = [f"{a}_{b}" for a, b in itertools.pairwise(part.words)]
+        return And([Term(f"{part.field}_pairs", pair) for pair in pairs])
+    if isinstance(part, search._Best):
+        return Or([_whoosh_query(option) for option in part.options])
+    assert isinstance(part, search._Bonus)
+    return Term("id", part.doc_id)
+
+
+def test_total_and_facets_count_every_match(real_index):
+    """Exact counts, checked against Whoosh's own matchers and facet counting."""
+    from whoosh import sorting
+
+    queries = [*QUERIES, "tylenol", "who should be on the team", "mme", "nerve pain pills", "benzo with pain pills"]
+    for query in queries:
+        for filters in (search.Filters(), search.Filters(type="treatment"), search.Filters(audience="patient")):
+            fields = search.PATIENT_FIELDS if filters.audience == "patient" else tuple(search.BOOSTS)
+            plan = real_index._plan(query, fields)
+            terms = [Term(name, value) for name, value in filters.terms()]
+            expected = real_index._searcher.search(
+                Or([_whoosh_query(part) for part in plan.parts]), limit=None,
+                filter=And(terms) if terms else None, groupedby={"type": sorting.FieldFacet("type")},
+                maptype=sorting.Count,
+            )
+            found = real_index.search(query, filters, limit=50)
+            assert found.total == len(expected) > 0, (query, filters)
+            types = expected.groups("type")
+            assert found.facets["type"] == dict(sorted(types.items(), key=lambda kv: (-kv[1], kv[0]))), query
+            assert {h.id for h in found.results} <= {hit["id"] for hit in expected}
+
+
+def test_pages_are_slices_of_one_order(real_index):
+    whole = real_index.search("pain", limit=50)
+    assert whole.total > 50
+    pages = [h.id for offset in range(0, 50, 7) for h in real_index.search("pain", limit=7, offset=offset).results]
+    assert pages[:50] == [h.id for h in whole.results]
+    scores = [h.score for h in whole.results]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_phrase_ranks_adjacent_words_first(tmp_path):
+    def doc(doc_id: str, title: str, summary: str) -> dict[str, str]:
+        return {"id": doc_id, "type": "topic", "component": "", "audience": "clinician", "tag": "",
+                "url": f"{doc_id}.html", "title": title, "aliases": "", "summary": summary,
+                "clinician": "", "patient": "", "trainer": ""}
+
+    docs = [
+        doc("apart", "Notes", "Therapy for the back, and physical activity, in general."),
+        doc("together", "Notes", "General notes on physical therapy for the back."),
+        doc("neither", "Other", "Unrelated words only."),
+    ]
+    search.build_index(docs, tmp_path)
+    ix = search.SearchIndex(tmp_path, cache_size=0)
+    found = ix.search("physical therapy")
+    assert [h.id for h in found.results] == ["together", "apart"]
+    assert found.results[0].score > found.results[1].score
+    assert "<mark>physical</mark> <mark>therapy</mark>" in found.results[0].snippet
+    # the reverse order is not the phrase: both documents then score the same
+    reverse = ix.search("therapy physical")
+    assert reverse.results[0].score == reverse.results[1].score
+
+
+def test_posting_cache_stays_within_its_budget(real_catalog, tmp_path):
+    search.build_index(search.catalog_documents(real_catalog), tmp_path)
+    ix = search.SearchIndex(tmp_path, cache_size=0, postings_mb=0)
+    ix._postings._budget = 4096
+    for query in QUERIES:
+        ix.search(query)
+        assert ix._postings._cached_bytes <= 4096
+    assert ix._postings._cache  # small lists are still kept
+    assert ix.search("tylenol").results[0].id == "acetaminophen"  # and evicted ones are read again
+
+
+def _osa(a: str, b: str) -> int:
+    """Optimal string alignment distance, the plain way: the reference for the vectorized speller."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        row = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            row[j] = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                row[j] = min(row[j], prev2[j - 2] + 1)
+        prev2, prev = prev, row
+    return prev[len(b)]
+
+
+def test_speller_finds_exactly_the_closest_words():
+    rng = random.Random(7)
+    letters = "abcdeilmnoprstu"
+    words = sorted({"".join(rng.choice(letters) for _ in range(rng.randint(4, 12))) for _ in range(600)})
+    speller = search._Speller(words)
+    for _ in range(80):
+        word = list(rng.choice(words))
+        for _ in range(rng.randint(0, 3)):  # delete, insert, replace or swap letters
+            i = rng.randrange(len(word))
+            edit = rng.choice("dirs")
+            if edit == "d" and len(word) > 2:
+                del word[i]
+            elif edit == "i":
+                word.insert(i, rng.choice(letters))
+            elif edit == "r":
+                word[i] = rng.choice(letters)
+            elif i + 1 < len(word):
+                word[i], word[i + 1] = word[i + 1], word[i]
+        typo = "".join(word)
+        distances = {w: _osa(typo, w) for w in words}
+        best = min(distances.values())
+        for maxdist in (1, 2):
+            expected = sorted(w for w, d in distances.items() if d == best) if best <= maxdist else []
+            got, distance = speller.closest(typo, maxdist)
+            assert sorted(got) == expected, (typo, maxdist)
+            if expected:
+                assert distance == best
+
+
+def test_speller_counts_a_swap_as_one_edit():
+    speller = search._Speller(["physical", "physician", "tylenol"])
+    assert speller.closest("physcial", 2) == (["physical"], 1)
+    assert speller.closest("tyelnol", 1) == (["tylenol"], 1)
+    assert speller.closest("zzzzzz", 2)[0] == []
+    assert search._Speller([]).closest("word", 2)[0] == []
