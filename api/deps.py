@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from painguide.release import Release, Releases
 
 
-def get_release(request: Request) -> Release:
+async def get_release(request: Request) -> Release:
     releases: Releases = request.app.state.releases
     return releases.get()
 

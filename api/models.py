@@ -8,8 +8,11 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from painguide.schema import (
+    SLUG_PATTERN,
     Assignment,
+    Audience,
     ClinicianLayer,
+    ComponentId,
     EntryType,
     Lesson,
     Measure,
@@ -20,6 +23,7 @@ from painguide.schema import (
     TrainerLayer,
     Vignette,
 )
+from painguide.search import MAX_QUERY_LENGTH
 
 SearchType = EntryType | Literal["module"]
 
@@ -80,6 +84,18 @@ class RelatedList(BaseModel):
     id: str
     related: list[EntrySummary] = Field(description="Entries the authors linked explicitly.")
     more_like_this: list[EntrySummary] = Field(description="Entries with the most similar text.")
+
+
+class SearchQuery(BaseModel):
+    """The query parameters of /search, validated in one pass (one model, not eight parameters)."""
+
+    q: str = Field(min_length=1, max_length=MAX_QUERY_LENGTH, description="Plain text; no syntax.")
+    type: SearchType | None = None
+    component: ComponentId | None = None
+    audience: Audience | None = None
+    tag: str | None = Field(default=None, pattern=SLUG_PATTERN, max_length=80)
+    limit: int = Field(default=10, ge=1, le=50)
+    offset: int = Field(default=0, ge=0, le=1000)
 
 
 class SearchHit(BaseModel):

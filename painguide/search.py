@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 from whoosh import highlight, index, scoring
-from whoosh.analysis import StemmingAnalyzer, Token
+from whoosh.analysis import Filter, StemmingAnalyzer, Token
 from whoosh.analysis.filters import STOP_WORDS
 from whoosh.codec import whoosh3
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
@@ -60,8 +60,24 @@ FACETS = ("type", "component", "audience")
 # Phrases are matched in names (title + aliases) and the summary only, as word pairs (below).
 PHRASE_FIELDS = ("names", "summary")
 
-# No positions anywhere: phrases are found through the *_pairs fields, and positions would make the
-# index bigger and the build slower for nothing.
+
+class PairFilter(Filter):
+    """Each pair of adjacent terms as one ``a_b`` term (stems are [a-z0-9]+, so "_" is free): a phrase
+    is in a field when each of its pairs is, one short posting list a pair instead of position checks.
+    Runs in the index writer's processes, like the rest of the analysis."""
+
+    def __call__(self, tokens: Iterator[Any]) -> Iterator[Any]:
+        previous = None
+        for token in tokens:
+            current = token.text
+            if previous is not None:
+                token.text = f"{previous}_{current}"
+                yield token
+            previous = current
+
+
+PAIR_ANALYZER = ANALYZER | PairFilter()
+
 SCHEMA = Schema(
     id=ID(stored=True, unique=True),
     type=ID(stored=True),
@@ -79,10 +95,9 @@ SCHEMA = Schema(
     # and `wording` also keeps the words ANALYZER drops (see WORDING_ANALYZER).
     names=TEXT(analyzer=ANALYZER, phrase=False),
     wording=TEXT(analyzer=WORDING_ANALYZER, phrase=False),
-    # Every pair of adjacent terms of names and summary ("manag pain" as "manag_pain"): a phrase is
-    # there when each of its pairs is, one short posting list per pair instead of position checks.
-    names_pairs=KEYWORD,
-    summary_pairs=KEYWORD,
+    # names and summary again, as pairs of adjacent terms ("pain manag" as "pain_manag"): see PairFilter
+    names_pairs=TEXT(analyzer=PAIR_ANALYZER, phrase=False),
+    summary_pairs=TEXT(analyzer=PAIR_ANALYZER, phrase=False),
 )
 _WORD = re.compile(r"[a-z0-9]+")
 META_FILE, WORDS_FILE, SUGGEST_FILE, SYNONYMS_FILE = "meta.json", "words.txt", "suggest.json", "synonyms.json"
@@ -191,11 +206,6 @@ def _stems(text: str) -> list[str]:
     return [t.text for t in ANALYZER(normalize(text))]
 
 
-def _pairs(terms: list[str]) -> str:
-    """Adjacent terms as ``a_b`` tokens for a *_pairs field (stems are [a-z0-9]+, so "_" is free)."""
-    return " ".join(f"{a}_{b}" for a, b in itertools.pairwise(terms))
-
-
 def normalize(text: str) -> str:
     """Lowercase, accents folded, punctuation to spaces: the form queries and synonyms share."""
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
@@ -229,8 +239,7 @@ def build_index(
             body = "\n".join(doc[layer] for layer in LAYERS if doc.get(layer))
             joined = " ; ".join(labels)
             writer.add_document(**fields, body=body, names=joined, wording=joined,
-                                names_pairs=_pairs([t for label in stems for t in label]),
-                                summary_pairs=_pairs(_stems(doc["summary"])))
+                                names_pairs=joined, summary_pairs=doc["summary"])
             count += 1
             for label, label_stems in zip(labels, stems, strict=True):
                 suggestions.setdefault(label.lower(), (label, doc["id"], doc["type"], doc["url"]))

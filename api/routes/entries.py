@@ -13,7 +13,7 @@ NOT_FOUND = {404: {"model": Error, "description": "No entry with that id."}}
 
 
 @router.get("", response_model=EntryList)
-def list_entries(
+async def list_entries(
     release: CurrentRelease,
     type: EntryType | None = None,
     component: ComponentId | None = None,
@@ -26,14 +26,14 @@ def list_entries(
 
 
 @router.get("/{entry_id}", response_model=EntryDetail, responses=NOT_FOUND)
-def get_entry(release: CurrentRelease, entry_id: EntryId) -> EntryDetail:
+async def get_entry(release: CurrentRelease, entry_id: EntryId) -> EntryDetail:
     if entry_id not in release.entries:
         raise HTTPException(404, f"no entry '{entry_id}'")
     return views.entry_detail(release, release.entries[entry_id])
 
 
 @router.get("/{entry_id}/related", response_model=RelatedList, responses=NOT_FOUND)
-def related(
+async def related(
     release: CurrentRelease, entry_id: EntryId, limit: Annotated[int, Query(ge=1, le=20)] = 5
 ) -> RelatedList:
     if entry_id not in release.entries:

@@ -11,6 +11,6 @@ router = APIRouter(tags=["export"])
         200: {"content": {"application/json": {}}, "description": "Entries, modules, sources, glossary."}
     },
 )
-def export(release: CurrentRelease) -> Response:
+async def export(release: CurrentRelease) -> Response:
     """The whole catalog as one JSON document, for bulk use. Ids are stable."""
     return Response(release.export_bytes, media_type="application/json")

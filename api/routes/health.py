@@ -7,7 +7,7 @@ router = APIRouter(tags=["health"])
 
 
 @router.get("/health", response_model=Health)
-def health(release: CurrentRelease) -> Health:
+async def health(release: CurrentRelease) -> Health:
     return Health(
         status="ok", release=release.name, entries=len(release.entries), modules=len(release.modules)
     )

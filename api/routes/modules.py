@@ -11,13 +11,13 @@ router = APIRouter(prefix="/modules", tags=["modules"])
 
 
 @router.get("", response_model=ModuleList)
-def list_modules(release: CurrentRelease, audience: Role | None = None) -> ModuleList:
+async def list_modules(release: CurrentRelease, audience: Role | None = None) -> ModuleList:
     page = release.list_modules(audience)
     return ModuleList(total=page.total, items=[views.module_summary(release, m) for m in page.items])
 
 
 @router.get("/{module_id}", response_model=ModuleDetail, responses={404: {"model": Error}})
-def get_module(
+async def get_module(
     release: CurrentRelease, module_id: Annotated[str, Path(pattern=SLUG_PATTERN, max_length=80)]
 ) -> ModuleDetail:
     if module_id not in release.modules:
