@@ -7,7 +7,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 
 from api import errors
-from api.caching import ETagMiddleware
+from api.caching import ResponseCache
 from api.routes import entries, export, health, modules, search
 from api.site import SiteFiles
 from painguide.release import Releases
@@ -45,7 +45,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/", SiteFiles(app.state.releases), name="site")
 
     app.add_middleware(
-        ETagMiddleware, prefix=API_PREFIX, max_age=settings.cache_max_age, skip=(f"{API_PREFIX}/health",)
+        ResponseCache,
+        prefix=API_PREFIX,
+        max_age=settings.cache_max_age,
+        generation=app.state.releases.generation,
+        size=settings.response_cache_size,
+        skip=(f"{API_PREFIX}/health",),  # health must answer for the server, not from memory
     )
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(

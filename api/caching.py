@@ -1,16 +1,43 @@
-"""ETag and Cache-Control for successful API GETs, as plain ASGI middleware (no per-request task)."""
+"""HTTP caching for successful API GETs, as plain ASGI middleware (no per-request task).
+
+Every 200 gets an ETag (a hash of its body) and Cache-Control; a request whose If-None-Match names
+the ETag gets a bodiless 304. Responses are also kept in memory, keyed by path and query string, for
+as long as the release that produced them is current: the API is read-only, so a response only
+changes when a new build is swapped in, and a repeated request (the common case: a search box's
+popular queries, a portal polling an entry) skips routing, validation and rendering altogether.
+"""
 
 from __future__ import annotations
 
 import hashlib
+from collections import OrderedDict
+from collections.abc import Callable
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+MAX_CACHED_BYTES = 64 * 2**20  # all cached bodies together; a bigger body is served, not kept
 
-class ETagMiddleware:
-    def __init__(self, app: ASGIApp, prefix: str, max_age: int, skip: tuple[str, ...] = ()) -> None:
+_Stored = tuple[list[tuple[bytes, bytes]], bytes, str]  # headers, body, ETag
+
+
+class ResponseCache:
+    def __init__(
+        self,
+        app: ASGIApp,
+        prefix: str,
+        max_age: int,
+        generation: Callable[[], str | None],
+        size: int = 4096,
+        skip: tuple[str, ...] = (),
+    ) -> None:
         self.app, self.prefix, self.max_age, self.skip = app, prefix, max_age, skip
+        # which build is current (None: nothing built); a change empties the cache
+        self.generation = generation
+        self.size = size
+        self._generation: str | None = None
+        self._stored: OrderedDict[tuple[str, bytes], _Stored] = OrderedDict()
+        self._bytes = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
@@ -21,6 +48,18 @@ class ETagMiddleware:
             or path in self.skip
         ):
             await self.app(scope, receive, send)
+            return
+        key = (path, scope.get("query_string", b""))
+        generation = self.generation() if self.size else None
+        if generation is not None and generation != self._generation:
+            self._stored.clear()
+            self._bytes = 0
+            self._generation = generation
+        if generation is not None and (stored := self._stored.get(key)) is not None:
+            self._stored.move_to_end(key)
+            headers, body, etag = stored
+            await self._respond(scope, send, {"type": "http.response.start", "status": 200,
+                                              "headers": list(headers)}, body, etag)
             return
         start: Message | None = None
         chunks: list[bytes] = []
@@ -35,17 +74,38 @@ class ETagMiddleware:
                 return
             assert start is not None
             body = b"".join(chunks)
+            if start["status"] != 200:
+                await send(start)
+                await send({"type": "http.response.body", "body": body})
+                return
+            etag = 'W/"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
             headers = MutableHeaders(scope=start)
-            if start["status"] == 200:
-                etag = 'W/"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
-                headers["ETag"] = etag
-                headers["Cache-Control"] = f"public, max-age={self.max_age}"
-                if etag in Headers(scope=scope).get("if-none-match", ""):
-                    start["status"] = 304
-                    del headers["content-length"]
-                    del headers["content-type"]
-                    body = b""
-            await send(start)
-            await send({"type": "http.response.body", "body": body})
+            headers["ETag"] = etag
+            headers["Cache-Control"] = f"public, max-age={self.max_age}"
+            if generation is not None:
+                self._keep(key, (list(start["headers"]), body, etag))
+            await self._respond(scope, send, start, body, etag)
 
         await self.app(scope, receive, buffer)
+
+    async def _respond(self, scope: Scope, send: Send, start: Message, body: bytes, etag: str) -> None:
+        if etag in Headers(scope=scope).get("if-none-match", ""):
+            headers = MutableHeaders(scope=start)
+            start["status"] = 304
+            del headers["content-length"]
+            del headers["content-type"]
+            body = b""
+        await send(start)
+        await send({"type": "http.response.body", "body": body})
+
+    def _keep(self, key: tuple[str, bytes], stored: _Stored) -> None:
+        size = len(stored[1])
+        if size > MAX_CACHED_BYTES:
+            return
+        if (old := self._stored.pop(key, None)) is not None:
+            self._bytes -= len(old[1])
+        self._stored[key] = stored
+        self._bytes += size
+        while len(self._stored) > self.size or self._bytes > MAX_CACHED_BYTES:
+            _, (_, body, _) = self._stored.popitem(last=False)
+            self._bytes -= len(body)

@@ -46,10 +46,5 @@ def module_detail(release: Release, module: Any) -> models.ModuleDetail:
 
 
 def search_results(results: Results) -> models.SearchResults:
-    return models.SearchResults(
-        query=results.query,
-        total=results.total,
-        suggestion=results.suggestion,
-        results=[models.SearchHit(**vars(h)) for h in results.results],
-        facets=models.SearchFacets(**results.facets),
-    )
+    # the response model mirrors painguide.search.Results field for field
+    return models.SearchResults.model_validate(results, from_attributes=True)

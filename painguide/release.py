@@ -98,6 +98,10 @@ class Releases:
         self._target: str | None = None
         self._release: Release | None = None
 
+    def generation(self) -> str | None:
+        """Which build ``build/current`` points at now (None when nothing is built)."""
+        return self._link_target()
+
     def _link_target(self) -> str | None:
         try:
             return os.readlink(self.build_dir / build.CURRENT)

@@ -37,6 +37,7 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.util.numeric import byte_to_length
 
 from painguide import urls
+from painguide.spelling import Speller
 
 MAX_QUERY_LENGTH = 256
 # Question words carry no topic ("what is …", "how do I …"); dropping them keeps BM25 on the topic.
@@ -263,62 +264,6 @@ def build_index(
     meta = {"documents": count, "version": INDEX_VERSION}
     (directory / META_FILE).write_text(json.dumps(meta), encoding="utf-8")
     return count
-
-
-class _Speller:
-    """Known words closest to a misspelled one by optimal string alignment distance (Levenshtein plus
-    the swap of two adjacent letters: "physcial" is one edit from "physical", two from "physician").
-
-    Every known word is compared at once with numpy: words whose letter counts differ too much are
-    dropped first (an edit changes at most two counts by one), and the distance table is filled for
-    all the others together, one query letter by one word position at a time.
-    """
-
-    _ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
-
-    def __init__(self, words: list[str]) -> None:
-        self._code = {c: i + 1 for i, c in enumerate(self._ALPHABET)}
-        self.words = words
-        width = max((len(w) for w in words), default=1)
-        table = np.zeros(256, dtype=np.uint8)  # ASCII byte -> letter code; 0 pads short words
-        for c, i in self._code.items():
-            table[ord(c)] = i
-        raw = np.array([w.encode("ascii", "ignore") for w in words], dtype=f"S{width}")
-        self._codes = table[raw.view(np.uint8).reshape(len(words), width)]
-        self._counts = np.stack([(self._codes == i).sum(axis=1, dtype=np.int16)
-                                 for i in range(1, len(self._code) + 1)], axis=1)
-        self._lengths = (self._codes > 0).sum(axis=1, dtype=np.int16)
-
-    def closest(self, word: str, maxdist: int) -> tuple[list[str], int]:
-        """The known words at the smallest distance from ``word`` (at most ``maxdist``), and that distance."""
-        query = [self._code.get(c, 0) for c in word]
-        counts = np.zeros(self._counts.shape[1] + 1, dtype=np.int16)
-        np.add.at(counts, query, 1)
-        counts = counts[1:]  # letter codes start at 1
-        near = (np.abs(self._lengths - len(word)) <= maxdist) & (
-            np.abs(self._counts - counts).sum(axis=1) <= 2 * maxdist)
-        rows = np.flatnonzero(near)
-        if not len(rows):
-            return [], maxdist + 1
-        codes = self._codes[rows, : int(self._lengths[rows].max())]
-        width = codes.shape[1]
-        prev2 = prev = np.broadcast_to(np.arange(width + 1, dtype=np.int16), (len(rows), width + 1)).copy()
-        for i in range(1, len(query) + 1):
-            row = np.empty_like(prev)
-            row[:, 0] = i
-            for j in range(1, width + 1):
-                cost = (codes[:, j - 1] != query[i - 1]).astype(np.int16)
-                best = np.minimum(np.minimum(prev[:, j], row[:, j - 1]) + 1, prev[:, j - 1] + cost)
-                if i > 1 and j > 1:
-                    swap = (codes[:, j - 2] == query[i - 1]) & (codes[:, j - 1] == query[i - 2])
-                    best = np.where(swap, np.minimum(best, prev2[:, j - 2] + 1), best)
-                row[:, j] = best
-            prev2, prev = prev, row
-        distance = prev[np.arange(len(rows)), self._lengths[rows]]
-        smallest = int(distance.min())
-        if smallest > maxdist:
-            return [], smallest
-        return [self.words[r] for r in rows[distance == smallest]], smallest
 
 
 def index_version(directory: Path) -> int | None:
@@ -682,7 +627,7 @@ class SearchIndex:
         self._postings = _Postings(self._searcher, postings_mb * 2**20)
         self.documents = int(json.loads((directory / META_FILE).read_text())["documents"])
         self._words = (directory / WORDS_FILE).read_text(encoding="utf-8").split()
-        self._speller = _Speller(self._words)
+        self._speller = Speller(self._words)
         self._suggest = [Suggestion(*row) for row in json.loads((directory / SUGGEST_FILE).read_text())]
         self._suggest_keys = [s.label.lower() for s in self._suggest]
         # Glossary synonyms and document names are matched on index terms (stems), so "sleeping

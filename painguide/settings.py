@@ -18,7 +18,8 @@ class Settings(BaseSettings):
     # The content is public: any origin may GET; no credentials are ever involved.
     cors_origins: list[str] = Field(default=["*"])
     cache_max_age: int = Field(default=300, ge=0, description="Cache-Control max-age, seconds.")
-    search_cache_size: int = Field(default=2048, ge=0)
+    search_cache_size: int = Field(default=2048, ge=0, description="Search results kept per index (0: none).")
+    response_cache_size: int = Field(default=4096, ge=0, description="API responses kept per release (0: none).")
 
 
 @lru_cache

@@ -63,3 +63,10 @@ def test_mkdocs_is_strict_watches_content_and_uses_hooks():
 
 def test_ci_runs_make_test():
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_readme_documents_every_setting():
+    from painguide.settings import Settings
+
+    for name in Settings.model_fields:
+        assert f"`PAINGUIDE_{name.upper()}`" in README, name
