@@ -87,7 +87,7 @@ class RelatedList(BaseModel):
 
 
 class SearchQuery(BaseModel):
-    """The query parameters of /search, validated in one pass (one model, not eight parameters)."""
+    """The query parameters of /search, validated in one pass (one model, not seven parameters)."""
 
     q: str = Field(min_length=1, max_length=MAX_QUERY_LENGTH, description="Plain text; no syntax.")
     type: SearchType | None = None

@@ -120,6 +120,8 @@ COORD_FLOOR = 0.0
 # Decoded posting lists kept per index generation (ids + scores, 8 bytes a posting). The common
 # terms of a corpus recur in most queries; this bounds the memory they may take.
 POSTINGS_CACHE_MB = 64
+
+
 # --- documents ---------------------------------------------------------------------------------
 
 
@@ -386,6 +388,12 @@ class _Plan:
 
 
 _Sparse = tuple[np.ndarray, np.ndarray]  # sorted document numbers, and a score for each
+# a cached posting list: ids, and their BM25F scores (None until a search scores the term)
+_Entry = tuple[np.ndarray, np.ndarray | None]
+
+
+def _nbytes(entry: _Entry) -> int:
+    return entry[0].nbytes + (entry[1].nbytes if entry[1] is not None else 0)
 
 
 class _Postings:
@@ -393,7 +401,7 @@ class _Postings:
 
     Whoosh (W3 codec) stores a posting list in blocks of up to 128 postings, each block a pickled,
     compressed tuple of delta-coded document numbers and weights (term frequency times the field's
-    boost). ``_leaf_postings`` decodes a whole block at a time; anything else (another codec, a
+    boost). ``_block_postings`` decodes a whole block at a time; anything else (another codec, a
     segment with deletions) falls back to Whoosh's public matcher API, one posting at a time.
     """
 
@@ -410,8 +418,7 @@ class _Postings:
                 self.live[offset : offset + leaf.doc_count_all()] = False
                 self.live[[offset + d for d in leaf.all_doc_ids()]] = True
         self._lengths: dict[str, np.ndarray] = {}
-        # (field, term) -> (ids, BM25F scores, or None until a search scores the term)
-        self._cache: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray | None]] = OrderedDict()
+        self._cache: OrderedDict[tuple[str, str], _Entry] = OrderedDict()
         self._cached_bytes = 0
         self._budget = budget_bytes
 
@@ -419,39 +426,40 @@ class _Postings:
 
     def ids(self, field: str, text: str) -> np.ndarray:
         """Sorted numbers of the documents that have ``text`` in ``field``."""
-        return self._get(field, text, scored=False)[0]
+        return self._entry(field, text, scored=False)[0]
 
     def scores(self, field: str, text: str) -> _Sparse:
         """Documents with ``text`` in ``field`` and their BM25F score for it (field boost included)."""
-        return self._get(field, text, scored=True)
+        ids, scores = self._entry(field, text, scored=True)
+        assert scores is not None
+        return ids, scores
 
     def has(self, field: str, text: str, docnum: int) -> bool:
         ids = self.ids(field, text)
         at = int(np.searchsorted(ids, docnum))
         return at < len(ids) and int(ids[at]) == docnum
 
-    def _get(self, field: str, text: str, scored: bool) -> _Sparse:
+    def _entry(self, field: str, text: str, scored: bool) -> _Entry:
+        """The cached (ids, scores) of a term, read (and scored, when asked) on a miss."""
         key = (field, text)
         cached = self._cache.get(key)
         if cached is not None and (cached[1] is not None or not scored):
             self._cache.move_to_end(key)
-            return cached[0], cached[1] if scored else cached[0][:0]
+            return cached
         ids, weights = self.read(field, text)
-        value = (ids, self._bm25f(field, text, ids, weights) if scored else None)
-        self._store(key, value)
-        return ids, value[1] if scored else ids[:0]
+        entry = (ids, self._bm25f(field, text, ids, weights) if scored else None)
+        self._store(key, entry)
+        return entry
 
-    def _store(self, key: tuple[str, str], value: tuple[np.ndarray, np.ndarray | None]) -> None:
-        size = value[0].nbytes + (value[1].nbytes if value[1] is not None else 0)
+    def _store(self, key: tuple[str, str], entry: _Entry) -> None:
         if (old := self._cache.pop(key, None)) is not None:
-            self._cached_bytes -= old[0].nbytes + (old[1].nbytes if old[1] is not None else 0)
-        if size > self._budget:
+            self._cached_bytes -= _nbytes(old)
+        if _nbytes(entry) > self._budget:
             return
-        self._cache[key] = value
-        self._cached_bytes += size
+        self._cache[key] = entry
+        self._cached_bytes += _nbytes(entry)
         while self._cached_bytes > self._budget:
-            _, (old_ids, old_scores) = self._cache.popitem(last=False)
-            self._cached_bytes -= old_ids.nbytes + (old_scores.nbytes if old_scores is not None else 0)
+            self._cached_bytes -= _nbytes(self._cache.popitem(last=False)[1])
 
     def read(self, field: str, text: str, fast: bool = True) -> tuple[np.ndarray, np.ndarray]:
         """All postings of a term: document numbers (int32) and weights (float32)."""
@@ -837,12 +845,12 @@ class SearchIndex:
                 break
         if ids is None or not len(ids):
             return np.zeros(0, dtype=np.int32), np.zeros(0)
+        # The pairs and the field come from one analysis of the same text, so a document with every
+        # pair has every word in the field: each word's scores are at hand for all of ``ids``.
         total = np.zeros(len(ids))
         for word in dict.fromkeys(words):
             word_ids, word_scores = self._postings.scores(part.field, word)
-            at = np.minimum(np.searchsorted(word_ids, ids), max(len(word_ids) - 1, 0))
-            if len(word_ids):
-                total += np.where(word_ids[at] == ids, word_scores[at], 0.0) * words.count(word)
+            total += word_scores[np.searchsorted(word_ids, ids)] * words.count(word)
         return ids, total
 
     def _hit(self, docnum: int, score: float, marks: frozenset[str], patient: bool) -> Hit:
