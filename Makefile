@@ -29,6 +29,7 @@ run: $(STAMP)  ## build (if needed) and serve site + API on http://$(HOST):$(POR
 
 test: $(STAMP) $(NODE_STAMP)  ## the whole suite, browser and slow tests included
 	$(BIN)/ruff check .
+	$(BIN)/painguide validate --strict
 	$(BIN)/python -m pytest -q
 
 test-fast: $(STAMP)  ## the quick tests only (no browser, no site builds)
@@ -37,8 +38,8 @@ test-fast: $(STAMP)  ## the quick tests only (no browser, no site builds)
 build: $(STAMP)
 	$(BIN)/painguide build
 
-validate: $(STAMP)
-	$(BIN)/painguide validate
+validate: $(STAMP)  ## schema, references and the editorial rules (language, reading level, quiz balance)
+	$(BIN)/painguide validate --strict
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -50,7 +51,7 @@ format: $(STAMP)
 schema: $(STAMP)  ## rewrite guidelines/schema.json from the pydantic models
 	$(BIN)/python scripts/export_schema.py
 
-readability: $(STAMP)  ## reading grade of every patient layer
+readability: $(STAMP)  ## Flesch-Kincaid, SMOG and Dale-Chall for every patient layer (textstat 0.7.8)
 	$(BIN)/python scripts/readability.py
 
 eval: $(STAMP) $(NODE_STAMP)  ## search quality: MRR@10 and recall@3, API vs the static site's lunr index

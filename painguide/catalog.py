@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+import yaml.composer
 from pydantic import BaseModel, ValidationError
 
 from painguide.schema import (
@@ -73,8 +76,36 @@ def _order(entry: Entry) -> tuple[int, str]:
 # --- YAML ------------------------------------------------------------------------------------
 
 
+MAX_FILE_BYTES = 512 * 1024  # the largest content file today is about 20 KB
+MAX_DEPTH = 24  # nesting levels; real files use at most 5, and ~600 used to crash with a RecursionError
+
+
 class _Loader(yaml.SafeLoader):
-    """SafeLoader that leaves dates as text so the schema reports a bad date with its field."""
+    """SafeLoader that leaves dates as text (so the schema reports a bad date with its field), refuses anchors
+    and aliases (content is plain data; a 4.7 KB alias bomb once took minutes to expand, and one 51 KB anchor
+    referenced 999 times built 212 MB), and caps nesting depth."""
+
+    _depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                "anchors and aliases (&name, *name) are not allowed: content files are plain data; "
+                "write the text out where it is needed",
+                event.start_mark,
+            )
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None, None, f"nested more than {MAX_DEPTH} levels deep", event.start_mark
+                )
+            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        finally:
+            self._depth -= 1
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -89,28 +120,54 @@ class Parsed:
     node: yaml.Node
 
 
-def parse(path: Path, shown: str) -> Parsed | Problem:
-    """Parse one YAML file safely: never constructs Python objects, never raises for bad content."""
+def _read(path: Path, shown: str, root: Path | None) -> bytes | Problem:
+    """The file's bytes, if it is a regular file inside ``root`` and no larger than MAX_FILE_BYTES.
+
+    A symlink to /dev/zero once read until the machine ran out of memory, a FIFO blocked forever, and a symlink
+    to a YAML file outside the tree was published; none of them is content.
+    """
     try:
-        raw = path.read_bytes()
+        if root is not None and not path.resolve().is_relative_to(root.resolve()):
+            return Problem(shown, None, None, "is a link to a file outside the content directory; copy it in")
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            kind = "a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file (device, FIFO or socket)"
+            return Problem(shown, None, None, f"cannot read file: it is {kind}")
+        if info.st_size > MAX_FILE_BYTES:
+            return Problem(
+                shown, None, None, f"is {info.st_size:,} bytes; a content file is at most {MAX_FILE_BYTES:,}"
+            )
+        # O_NONBLOCK: even if the file were swapped for a FIFO after the check, open() does not wait for a writer
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         return Problem(shown, None, None, f"cannot read file: {exc.strerror}")
+    if len(raw) > MAX_FILE_BYTES:
+        return Problem(shown, None, None, f"is larger than {MAX_FILE_BYTES:,} bytes")
+    return raw
+
+
+def parse(path: Path, shown: str, root: Path | None = None) -> Parsed | Problem:
+    """Parse one YAML file safely: never constructs Python objects, never raises for bad content."""
+    raw = _read(path, shown, root)
+    if isinstance(raw, Problem):
+        return raw
     if not raw.strip():
         return Problem(shown, None, None, "file is empty")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        return Problem(
-            shown, line, None, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8"
-        )
+        return Problem(shown, line, None, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return Problem(shown, None, None, "file is empty")
         if duplicate := _first_duplicate_key(node):
-            return Problem(shown, duplicate.start_mark.line + 1, duplicate.value, "key appears twice")
+            message = "merge keys (<<) are not allowed" if duplicate.value == "<<" else "key appears twice"
+            return Problem(shown, duplicate.start_mark.line + 1, duplicate.value, message)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -122,6 +179,8 @@ def parse(path: Path, shown: str) -> Parsed | Problem:
         return Problem(shown, line, None, f"YAML syntax error: {detail}")
     except yaml.YAMLError as exc:
         return Problem(shown, None, None, f"YAML error: {exc}")
+    except (RecursionError, MemoryError) as exc:  # belt and braces: the depth cap should prevent these
+        return Problem(shown, None, None, f"cannot parse file: {type(exc).__name__}")
     finally:
         loader.dispose()
     if not isinstance(data, dict):
@@ -131,11 +190,12 @@ def parse(path: Path, shown: str) -> Parsed | Problem:
 
 def _first_duplicate_key(node: yaml.Node) -> yaml.Node | None:
     # PyYAML silently keeps the last of two equal keys; an author would lose text without noticing.
+    # (Anchors and aliases are refused while composing, so this visits each node once: linear time.)
     if isinstance(node, yaml.MappingNode):
         seen: set[object] = set()
         for key, value in node.value:
             if isinstance(key, yaml.ScalarNode):
-                if key.value in seen:
+                if key.value in seen or key.value == "<<":  # a merge key would bypass this check
                     return key
                 seen.add(key.value)
             if found := _first_duplicate_key(value):
@@ -235,8 +295,11 @@ def content_files(root: Path) -> Iterator[Path]:
             yield path
 
 
-def validate(root: Path) -> tuple[Catalog, list[Problem]]:
-    """Load every file under ``root`` and check it alone and against the others. Never raises."""
+def validate(root: Path, strict: bool = False) -> tuple[Catalog, list[Problem]]:
+    """Load every file under ``root`` and check it alone and against the others. Never raises.
+
+    ``strict`` adds the editorial rules (painguide.quality): language, reading level, knowledge checks.
+    """
     catalog = Catalog(root=root)
     problems: list[Problem] = []
     nodes: dict[str, tuple[yaml.Node, str]] = {}
@@ -246,8 +309,8 @@ def validate(root: Path) -> tuple[Catalog, list[Problem]]:
     for name, model in ((SOURCES_FILE, SourceList), (GLOSSARY_FILE, Glossary)):
         shown = _shown(root / name)
         parsed = (
-            parse(root / name, shown)
-            if (root / name).exists()
+            parse(root / name, shown, root)
+            if (root / name).exists() or (root / name).is_symlink()
             else Problem(shown, None, None, "file is missing")
         )
         if isinstance(parsed, Problem):
@@ -273,7 +336,7 @@ def validate(root: Path) -> tuple[Catalog, list[Problem]]:
 
     for path in content_files(root):
         shown = _shown(path)
-        parsed = parse(path, shown)
+        parsed = parse(path, shown, root)
         if isinstance(parsed, Problem):
             problems.append(parsed)
             catalog.broken.add(path.stem)
@@ -286,9 +349,7 @@ def validate(root: Path) -> tuple[Catalog, list[Problem]]:
             continue
         id_line = line_of(parsed.node, ["id"])
         if doc.id != path.stem:
-            problems.append(
-                Problem(shown, id_line, "id", f"'{doc.id}' must equal the file name '{path.stem}'")
-            )
+            problems.append(Problem(shown, id_line, "id", f"'{doc.id}' must equal the file name '{path.stem}'"))
             continue
         in_modules = path.parent.name == MODULES_DIR
         if (doc.type == "module") != in_modules:
@@ -313,6 +374,10 @@ def validate(root: Path) -> tuple[Catalog, list[Problem]]:
         (catalog.modules if doc.type == "module" else catalog.entries)[doc.id] = doc
 
     problems += _cross_references(catalog, nodes)
+    if strict:
+        from painguide import quality  # textstat is only needed here
+
+        problems += quality.problems(catalog, nodes)
     return catalog, sorted(set(problems))
 
 
@@ -336,9 +401,7 @@ def _cross_references(catalog: Catalog, nodes: dict[str, tuple[yaml.Node, str]])
         lesson_ids = {lesson.entry for lesson in module.lessons}
         for i, lesson in enumerate(module.lessons):
             if lesson.entry not in catalog.entries:
-                unresolved(
-                    doc_id, ["lessons", i, "entry"], f"'{lesson.entry}' is not an entry id", lesson.entry
-                )
+                unresolved(doc_id, ["lessons", i, "entry"], f"'{lesson.entry}' is not an entry id", lesson.entry)
         for i, question in enumerate(module.questions):
             if question.entry not in lesson_ids:
                 unresolved(
@@ -358,9 +421,7 @@ def _cross_references(catalog: Catalog, nodes: dict[str, tuple[yaml.Node, str]])
                 unresolved(GLOSSARY_FILE, ["terms", i, "term"], f"duplicate term '{term.term}'")
             seen.add(term.term.lower())
             if term.entry and term.entry not in catalog.entries:
-                unresolved(
-                    GLOSSARY_FILE, ["terms", i, "entry"], f"'{term.entry}' is not an entry id", term.entry
-                )
+                unresolved(GLOSSARY_FILE, ["terms", i, "entry"], f"'{term.entry}' is not an entry id", term.entry)
     return problems
 
 

@@ -14,7 +14,7 @@ from painguide.settings import get_settings
 
 
 def _validate(args: argparse.Namespace) -> int:
-    catalog, problems = validate(Path(args.dir))
+    catalog, problems = validate(Path(args.dir), strict=args.strict)
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
@@ -82,6 +82,11 @@ def parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("validate", help="check every content file; exit 1 on any problem")
     p.add_argument("dir", nargs="?", default=str(settings.content_dir))
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="also apply the editorial rules: person-first language, reading level, knowledge-check balance",
+    )
     p.set_defaults(run=_validate)
 
     p = commands.add_parser("build", help="build the site and search index, then swap them in atomically")

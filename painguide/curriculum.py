@@ -12,7 +12,7 @@ from typing import Any
 
 from painguide import urls
 from painguide.catalog import Catalog
-from painguide.pages import bullets, date, front_matter, indent, link, numbered, section
+from painguide.pages import bullets, date, front_matter, indent, link, md_text, nav_label, numbered, section
 from painguide.render import escape
 
 ROLE_LABEL = {
@@ -33,21 +33,23 @@ def _facts(module: Any) -> str:
 
 def _lessons(src: str, module: Any, catalog: Catalog) -> str:
     return numbered(
-        f"[{catalog.entries[lesson.entry].title}]({link(src, urls.entry_page(catalog.entries[lesson.entry]))})"
-        f" — {lesson.focus}"
+        f"[{md_text(catalog.entries[lesson.entry].title)}]({link(src, urls.entry_page(catalog.entries[lesson.entry]))})"
+        f" — {md_text(lesson.focus)}"
         for lesson in module.lessons
     )
 
 
 def _prerequisites(src: str, module: Any, catalog: Catalog) -> str:
     return bullets(
-        f"[{catalog.modules[p].title}]({link(src, urls.module_page(p))})" for p in module.prerequisites
+        f"[{md_text(catalog.modules[p].title)}]({link(src, urls.module_page(p))})" for p in module.prerequisites
     )
 
 
 def _vignette(module: Any, level: int = 2) -> str:
     v = module.vignette
-    return section(f"Case: {v.title}", f"{v.text}\n\n**Discuss:**\n\n{bullets(v.discussion_prompts)}", level)
+    return section(
+        f"Case: {md_text(v.title)}", f"{v.text}\n\n**Discuss:**\n\n{bullets(map(md_text, v.discussion_prompts))}", level
+    )
 
 
 def _quiz(module: Any) -> str:
@@ -72,13 +74,15 @@ def module_page(module: Any, catalog: Catalog) -> str:
     src = urls.module_page(module.id)
     out = [
         front_matter(module.title, module.summary, ["Curriculum module", "For trainers"]),
-        f"# {module.title}\n",
-        f"{module.summary}\n{{: .pg-lead }}\n",
+        f"# {md_text(module.title)}\n",
+        f"{md_text(module.summary)}\n{{: .pg-lead }}\n",
         f"{_facts(module)}\n{{: .pg-meta }}\n",
         f"[Learner handout]({link(src, urls.module_page(module.id, 'handout'))}){{ .md-button }} "
         f"[Answer key for trainers]({link(src, urls.module_page(module.id, 'answers'))}){{ .md-button }} "
         f"[Assign this module]({link(src, 'trainers/assign.md')}?m={module.id}){{ .md-button }}\n",
-        section("Objectives", "By the end of this module, learners can:\n\n" + bullets(module.objectives), 2),
+        section(
+            "Objectives", "By the end of this module, learners can:\n\n" + bullets(map(md_text, module.objectives)), 2
+        ),
     ]
     if module.prerequisites:
         out.append(section("Before you start", _prerequisites(src, module, catalog), 2))
@@ -91,7 +95,7 @@ def module_page(module: Any, catalog: Catalog) -> str:
             "Nothing is sent anywhere.\n\n" + _quiz(module),
             2,
         ),
-        section(f"Assignment: {module.assignment.title}", module.assignment.instructions, 2),
+        section(f"Assignment: {md_text(module.assignment.title)}", module.assignment.instructions, 2),
         f"Last reviewed {date(module.reviewed)}.\n{{: .pg-meta }}\n",
     ]
     return "\n".join(out)
@@ -106,14 +110,14 @@ def handout_page(module: Any, catalog: Catalog) -> str:
     return "\n".join(
         [
             front_matter(f"{module.title}: learner handout", module.summary, ["Curriculum module"]),
-            f"# {module.title}: learner handout\n",
+            f"# {md_text(module.title)}: learner handout\n",
             '<button class="md-button pg-print" type="button" hidden>Print this handout</button>\n',
             f"{_facts(module)}\n\n**Name:** ____________________  **Date:** ____________\n",
-            section("What you will be able to do", bullets(module.objectives), 2),
+            section("What you will be able to do", bullets(map(md_text, module.objectives)), 2),
             section("Read, in this order", _lessons(src, module, catalog), 2),
             _vignette(module),
             section("Check your knowledge", questions, 2),
-            section(f"Assignment: {module.assignment.title}", module.assignment.instructions, 2),
+            section(f"Assignment: {md_text(module.assignment.title)}", module.assignment.instructions, 2),
         ]
     )
 
@@ -125,8 +129,8 @@ def answers_page(module: Any, catalog: Catalog) -> str:
         entry = catalog.entries[q.entry]
         letter = LETTERS[q.choices.index(q.answer)]
         items.append(
-            f"{i}. {q.prompt}\n\n   **Answer: {letter}. {q.answer}**\n\n   {q.explanation} "
-            f"(See [{entry.title}]({link(src, urls.entry_page(entry))}).)"
+            f"{i}. {md_text(q.prompt)}\n\n   **Answer: {letter}. {md_text(q.answer)}**\n\n   {md_text(q.explanation)} "
+            f"(See [{md_text(entry.title)}]({link(src, urls.entry_page(entry))}).)"
         )
     return "\n".join(
         [
@@ -135,7 +139,7 @@ def answers_page(module: Any, catalog: Catalog) -> str:
                 f"Answers and explanations for {module.title}.",
                 ["For trainers"],
             ),
-            f"# {module.title}: answer key\n",
+            f"# {md_text(module.title)}: answer key\n",
             '!!! warning "For trainers"\n    Keep this page for facilitators; learners use the handout.\n',
             '<button class="md-button pg-print" type="button" hidden>Print the answer key</button>\n',
             "\n\n".join(items) + "\n",
@@ -147,7 +151,8 @@ def trainers_index(catalog: Catalog) -> str:
     src = "trainers/index.md"
     total = sum(m.duration_minutes for m in catalog.modules.values())
     rows = "\n".join(
-        f"| [{m.title}]({link(src, urls.module_page(m.id))}) | {', '.join(ROLE_LABEL[r] for r in m.audiences)} "
+        f"| [{md_text(m.title)}]({link(src, urls.module_page(m.id))}) "
+        f"| {', '.join(ROLE_LABEL[r] for r in m.audiences)} "
         f"| {m.level} | {m.duration_minutes} min |"
         for m in modules_in_order(catalog)
     )
@@ -234,7 +239,7 @@ def nav(catalog: Catalog) -> list[Any]:
     for m in modules_in_order(catalog):
         items.append(
             {
-                m.title: [
+                nav_label(m.title): [
                     urls.module_page(m.id),
                     {"Learner handout": urls.module_page(m.id, "handout")},
                     {"Answer key": urls.module_page(m.id, "answers")},

@@ -18,20 +18,24 @@ _QUOTED = re.compile(r"[\"“]([^\"”]*)[\"”]")
 
 @dataclass(frozen=True)
 class Finding:
-    where: str
+    loc: tuple[str | int, ...]  # the field, as a path into the document (for `file:line: field:`)
     term: str
     line: str
 
+    @property
+    def where(self) -> str:
+        return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else p) for i, p in enumerate(self.loc))
 
-def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
+
+def _strings(value: Any, loc: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str]]:
     if isinstance(value, str):
-        yield path, value
+        yield loc, value
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from _strings(item, f"{path}.{key}" if path else str(key))
+            yield from _strings(item, (*loc, str(key)))
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            yield from _strings(item, f"{path}[{i}]")
+            yield from _strings(item, (*loc, i))
 
 
 def _allowed(line: str, start: int, end: int) -> bool:
@@ -43,7 +47,7 @@ def _allowed(line: str, start: int, end: int) -> bool:
 def findings(document: Any) -> list[Finding]:
     """Stigmatizing terms in any text of a pydantic document (entry, module, glossary term)."""
     out = []
-    for where, text in _strings(document.model_dump(mode="json"), ""):
+    for where, text in _strings(document.model_dump(mode="json"), ()):
         for line in text.splitlines():
             for m in STIGMATIZING.finditer(line):
                 if not _allowed(line, m.start(), m.end()):

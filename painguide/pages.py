@@ -7,8 +7,10 @@ Content text is Markdown from the YAML; text placed inside raw HTML (quiz, build
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import posixpath
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -91,10 +93,29 @@ def date(value: dt.date) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
+
+
+def md_text(text: str) -> str:
+    """Plain text (a title, a summary, a question) placed in Markdown: shown as typed, never as markup.
+
+    The schema already keeps '<', '>' and line breaks out of plain-text fields; this also stops Markdown
+    syntax (links, emphasis, attribute lists) in a title from becoming markup on the page.
+    """
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+
+
+def nav_label(title: str) -> str:
+    """A navigation label: Material writes ``nav_item.title`` into the page unescaped."""
+    return html.escape(title)
+
+
 def front_matter(title: str, description: str, tags: Iterable[str] = (), **extra: Any) -> str:
-    data: dict[str, Any] = {"title": title, "description": description}
+    """Page metadata. MkDocs and Material put title, description and tags into <title>, the header,
+    <meta name=description content="..."> and tag chips *without escaping*, so they are escaped here."""
+    data: dict[str, Any] = {"title": html.escape(title), "description": html.escape(description)}
     if tags:
-        data["tags"] = list(dict.fromkeys(tags))
+        data["tags"] = [html.escape(t) for t in dict.fromkeys(tags)]
     data.update(extra)
     # JSON is valid YAML and quotes everything safely.
     return "---\n" + "\n".join(f"{k}: {json.dumps(v)}" for k, v in data.items()) + "\n---\n\n"
@@ -118,7 +139,9 @@ def entry_tags(entry: Any, catalog: Catalog) -> list[str]:
     tags = [TYPE_LABEL[entry.type]]
     component = getattr(entry, "component", None) or (entry.id if entry.type == "component" else None)
     if component:
-        tags.append(catalog.entries[component].title if component in catalog.entries else component)
+        tags.append(
+            catalog.entries[component].title if component in catalog.entries else component
+        )  # escaped by front_matter
     return tags + [AUDIENCE_TAG[a] for a in entry.audiences]
 
 
@@ -130,7 +153,7 @@ def clinician_tab(entry: Any) -> str:
     parts = [section("Key points", bullets(c.key_points))]
     if team := getattr(entry, "team", None):
         parts += [
-            section("The question", f"**{team.question}**"),
+            section("The question", f"**{md_text(team.question)}**"),
             section("Why it matters", team.why_it_matters),
             section("Options a clinic can choose", bullets(team.options)),
             section("Examples", bullets(team.examples)),
@@ -146,7 +169,7 @@ def patient_body(entry: Any, level: int = 2) -> str:
     p = entry.patient
     parts = [section(label, getattr(p, name), level) for name, label in PATIENT_FIELDS]
     if p.questions_to_ask:
-        parts.append(section("Questions to ask your care team", bullets(p.questions_to_ask), level))
+        parts.append(section("Questions to ask your care team", bullets(map(md_text, p.questions_to_ask)), level))
     return "\n".join(x for x in parts if x)
 
 
@@ -158,9 +181,11 @@ def trainer_tab(entry: Any) -> str:
             [
                 section(
                     "Learning objectives",
-                    "After studying this entry, learners can:\n\n" + bullets(t.learning_objectives),
+                    "After studying this entry, learners can:\n\n" + bullets(map(md_text, t.learning_objectives)),
                 ),
-                section("Discussion prompts", bullets(t.discussion_prompts)) if t.discussion_prompts else "",
+                section("Discussion prompts", bullets(map(md_text, t.discussion_prompts)))
+                if t.discussion_prompts
+                else "",
             ],
         )
     )
@@ -174,10 +199,10 @@ def sources_list(src: str, refs: Iterable[Any], catalog: Catalog) -> str:
     lines = []
     for ref in refs:
         source = catalog.sources[ref.id]
-        name = f"[{source.title}]({source.url})" if source.url else f"*{source.title}*"
-        by = ", ".join(x for x in (source.author, source.publisher, str(source.year or "")) if x)
-        extra = f" — {ref.locator}" if ref.locator else ""
-        cite = f". {source.citation}" if source.citation else ""
+        name = f"[{md_text(source.title)}]({source.url})" if source.url else f"*{md_text(source.title)}*"
+        by = md_text(", ".join(x for x in (source.author, source.publisher, str(source.year or "")) if x))
+        extra = f" — {md_text(ref.locator)}" if ref.locator else ""
+        cite = f". {md_text(source.citation)}" if source.citation else ""
         lines.append(
             f"{name}{f' ({by})' if by else ''}{cite}{extra}. [About this source]({link(src, 'sources.md')}#{source.id})"
         )
@@ -190,24 +215,22 @@ def entry_page(entry: Any, catalog: Catalog) -> str:
     component = getattr(entry, "component", None)
     if component:
         comp = catalog.entries[component]
-        meta.append(f"Part of [{comp.title}]({link(src, urls.entry_page(comp))})")
+        meta.append(f"Part of [{md_text(comp.title)}]({link(src, urls.entry_page(comp))})")
     meta.append(f"Last reviewed {date(entry.reviewed)}")
     if entry.review_due:
         meta.append(f"next review due {date(entry.review_due)}")
     out = [
         front_matter(entry.title, entry.summary, entry_tags(entry, catalog), search={"boost": 2}),
-        f"# {entry.title}\n",
-        f"{entry.summary}\n{{: .pg-lead }}\n",
+        f"# {md_text(entry.title)}\n",
+        f"{md_text(entry.summary)}\n{{: .pg-lead }}\n",
         " · ".join(meta) + "\n{: .pg-meta }\n",
     ]
     if entry.aliases:
         # Visible to readers and indexed by the site search, so lay words find this page.
-        out.append(f"**Also called:** {', '.join(entry.aliases)}\n{{: .pg-aliases }}\n")
+        out.append(f"**Also called:** {', '.join(map(md_text, entry.aliases))}\n{{: .pg-aliases }}\n")
     tabs = [tab("For clinicians", clinician_tab(entry))]
     if entry.patient is not None:
-        printable = (
-            f"[Open the printable patient page]({link(src, urls.patient_page(entry))}){{ .md-button }}\n\n"
-        )
+        printable = f"[Open the printable patient page]({link(src, urls.patient_page(entry))}){{ .md-button }}\n\n"
         tabs.append(tab("For patients", printable + patient_body(entry)))
     tabs.append(tab("For trainers", trainer_tab(entry)))
     out.append("\n".join(tabs))
@@ -216,7 +239,9 @@ def entry_page(entry: Any, catalog: Catalog) -> str:
         out.append(
             section(
                 "Treatment options",
-                bullets(f"[{t.title}]({link(src, urls.entry_page(t))}) — {t.summary}" for t in options),
+                bullets(
+                    f"[{md_text(t.title)}]({link(src, urls.entry_page(t))}) — {md_text(t.summary)}" for t in options
+                ),
                 2,
             )
         )
@@ -225,8 +250,8 @@ def entry_page(entry: Any, catalog: Catalog) -> str:
             section(
                 "Related",
                 bullets(
-                    f"[{catalog.entries[r].title}]({link(src, urls.entry_page(catalog.entries[r]))}) — "
-                    f"{catalog.entries[r].summary}"
+                    f"[{md_text(catalog.entries[r].title)}]({link(src, urls.entry_page(catalog.entries[r]))}) — "
+                    f"{md_text(catalog.entries[r].summary)}"
                     for r in entry.related
                 ),
                 2,
@@ -242,7 +267,7 @@ def patient_page(entry: Any, catalog: Catalog) -> str:
     return "\n".join(
         [
             front_matter(title, entry.summary, [AUDIENCE_TAG["patient"]], search={"boost": 1.5}),
-            f"# {title}\n",
+            f"# {md_text(title)}\n",
             '<button class="md-button pg-print" type="button" hidden>Print this page</button>\n',
             patient_body(entry, 2),
             DISCLAIMER + "\n",
@@ -257,7 +282,7 @@ def patient_page(entry: Any, catalog: Catalog) -> str:
 
 
 def listing(src: str, entries: Iterable[Any], page: Any = urls.entry_page) -> str:
-    return bullets(f"[{e.title}]({link(src, page(e))}) — {e.summary}" for e in entries)
+    return bullets(f"[{md_text(e.title)}]({link(src, page(e))}) — {md_text(e.summary)}" for e in entries)
 
 
 def treatments_index(catalog: Catalog) -> str:
@@ -272,7 +297,7 @@ def treatments_index(catalog: Catalog) -> str:
         if comp := catalog.entries.get(cid):
             out.append(
                 section(
-                    f"[{comp.title}]({link(src, urls.entry_page(comp))})",
+                    f"[{md_text(comp.title)}]({link(src, urls.entry_page(comp))})",
                     comp.summary + "\n\n" + listing(src, catalog.treatments_of(cid)),
                     2,
                 )
@@ -296,7 +321,8 @@ def support_team_index(catalog: Catalog) -> str:
             "# Build a Chronic Pain Management Support Team\n",
             "Work through these questions in order. Each answer shapes the next.\n",
             numbered(
-                f"[{q.team.question}]({link(src, urls.entry_page(q))}) — {q.summary}" for q in questions
+                f"[{md_text(q.team.question)}]({link(src, urls.entry_page(q))}) — {md_text(q.summary)}"
+                for q in questions
             ),
             section(
                 "Data the team reviews",
@@ -311,9 +337,7 @@ def support_team_index(catalog: Catalog) -> str:
 def patients_index(catalog: Catalog) -> str:
     src = "patients/index.md"
     out = [
-        front_matter(
-            "For patients", "Plain-language guides to pain care options.", [AUDIENCE_TAG["patient"]]
-        ),
+        front_matter("For patients", "Plain-language guides to pain care options.", [AUDIENCE_TAG["patient"]]),
         "# For patients\n",
         "These guides explain pain care in plain words. Each one can be printed. "
         "Take it to your next visit and talk it over with your care team.\n",
@@ -330,13 +354,13 @@ def patients_index(catalog: Catalog) -> str:
 def glossary_page(catalog: Catalog) -> str:
     out = [front_matter("Glossary", "Pain care terms and abbreviations in plain words."), "# Glossary\n"]
     for term in sorted(catalog.glossary, key=lambda t: t.term.lower()):
-        names = ", ".join([*term.abbreviations, *term.synonyms])
+        names = ", ".join(map(md_text, [*term.abbreviations, *term.synonyms]))
         more = f"\n\n    Also: {names}" if names else ""
         see = ""
         if term.entry and term.entry in catalog.entries:
             target = catalog.entries[term.entry]
-            see = f"\n\n    See [{target.title}]({link('glossary.md', urls.entry_page(target))})."
-        out.append(f"{term.term}\n:   {indent(term.definition).strip()}{more}{see}\n")
+            see = f"\n\n    See [{md_text(target.title)}]({link('glossary.md', urls.entry_page(target))})."
+        out.append(f"{md_text(term.term)}\n:   {indent(term.definition).strip()}{more}{see}\n")
     return "\n".join(out)
 
 
@@ -347,15 +371,15 @@ def sources_page(catalog: Catalog) -> str:
         "Every entry cites one or more of these documents. We list only real, published documents.\n",
     ]
     for s in catalog.sources.values():
-        lines = [f"## {s.title} {{ #{s.id} }}\n"]
+        lines = [f"## {md_text(s.title)} {{ #{s.id} }}\n"]
         for label, value in (
-            ("Author", s.author),
-            ("Publisher", s.publisher),
+            ("Author", s.author and md_text(s.author)),
+            ("Publisher", s.publisher and md_text(s.publisher)),
             ("Year", s.year),
-            ("Citation", s.citation),
+            ("Citation", s.citation and md_text(s.citation)),
             ("Seed file", f"`{s.file}`" if s.file else None),
             ("Link", f"<{s.url}>" if s.url else None),
-            ("About", s.note),
+            ("About", s.note and md_text(s.note)),
         ):
             if value:
                 lines.append(f"- **{label}:** {value}")
@@ -371,7 +395,7 @@ def abbreviations(catalog: Catalog) -> str:
     for term in catalog.glossary:
         for abbr in term.abbreviations:
             if abbr.replace("-", "").replace("/", "").isalnum() and any(ch.isupper() for ch in abbr):
-                lines.append(f"*[{abbr}]: {term.term}")
+                lines.append(f"*[{abbr}]: {term.term}")  # plain text: no markup, no newline (schema)
     return "\n".join(dict.fromkeys(lines))
 
 
@@ -403,9 +427,7 @@ def generate(catalog: Catalog) -> Iterator[tuple[str, str]]:
     )
     yield (
         "topics/index.md",
-        simple_index(
-            "topics/index.md", "Topics", "Ideas that run through good pain care.", catalog.by_type("topic")
-        ),
+        simple_index("topics/index.md", "Topics", "Ideas that run through good pain care.", catalog.by_type("topic")),
     )
     yield "patients/index.md", patients_index(catalog)
     yield "glossary.md", glossary_page(catalog)
@@ -424,34 +446,32 @@ def nav(catalog: Catalog) -> list[Any]:
         if comp := catalog.entries.get(cid):
             treatments.append(
                 {
-                    comp.title: [urls.entry_page(comp)]
-                    + [{t.title: urls.entry_page(t)} for t in catalog.treatments_of(cid)]
+                    nav_label(comp.title): [urls.entry_page(comp)]
+                    + [{nav_label(t.title): urls.entry_page(t)} for t in catalog.treatments_of(cid)]
                 }
             )
     patients = ["patients/index.md"] + [
-        {e.title: urls.patient_page(e)}
-        for e in sorted(
-            (e for e in catalog.entries.values() if e.patient is not None), key=lambda e: e.title.lower()
-        )
+        {nav_label(e.title): urls.patient_page(e)}
+        for e in sorted((e for e in catalog.entries.values() if e.patient is not None), key=lambda e: e.title.lower())
     ]
     return [
         {"Home": "index.md"},
         {"Treatments": treatments},
         {
             "Barriers to care": ["barriers/index.md"]
-            + [{e.title: urls.entry_page(e)} for e in catalog.by_type("barrier")]
+            + [{nav_label(e.title): urls.entry_page(e)} for e in catalog.by_type("barrier")]
         },
         {
             "Support team": ["support-team/index.md"]
-            + [{e.title: urls.entry_page(e)} for e in catalog.by_type("team-question")]
+            + [{nav_label(e.title): urls.entry_page(e)} for e in catalog.by_type("team-question")]
             + [
                 {
                     "Data elements": ["support-team/data/index.md"]
-                    + [{e.title: urls.entry_page(e)} for e in catalog.by_type("data-element")]
+                    + [{nav_label(e.title): urls.entry_page(e)} for e in catalog.by_type("data-element")]
                 }
             ]
         },
-        {"Topics": ["topics/index.md"] + [{e.title: urls.entry_page(e)} for e in catalog.by_type("topic")]},
+        {"Topics": ["topics/index.md"] + [{nav_label(e.title): urls.entry_page(e)} for e in catalog.by_type("topic")]},
         {"For patients": patients},
         {"For trainers": curriculum.nav(catalog)},
         {

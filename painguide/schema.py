@@ -18,8 +18,11 @@ from pydantic import (
     Field,
     StringConstraints,
     TypeAdapter,
+    ValidationInfo,
     model_validator,
 )
+
+from painguide import markup
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
@@ -104,20 +107,34 @@ ENTRY_TYPES: tuple[str, ...] = get_args(EntryType)
 AUDIENCES: tuple[str, ...] = get_args(Audience)
 ROLES: tuple[str, ...] = get_args(Role)
 
-# Raw HTML is allowed in Markdown only when it cannot run code: these are rejected outright
-# (and the renderer sanitizes everything again, as defence in depth).
-_SCRIPT_TAG = re.compile(r"<\s*/?\s*(script|iframe|object|embed|style)\b", re.IGNORECASE)
-_EVENT_HANDLER = re.compile(r"<[^>]*\s(on[a-z]+)\s*=", re.IGNORECASE)
-_JS_URL = re.compile(r"(?:java|vb)script\s*:|data\s*:\s*text/html", re.IGNORECASE)
+# Plain-text fields (titles, summaries, aliases, terms, question text...) reach HTML attributes, <title>, the
+# nav and tooltips: they hold no markup and no line breaks (a newline in a title once spilled into the page
+# body as a fake admonition). Markdown fields are checked by rendering and sanitizing them (painguide.markup).
+MAX_MARKDOWN = 4000  # characters in one Markdown field; the longest today is about 1,100
+MAX_TEXT = 1000  # characters in one plain-text field
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")
 
 
-def _safe_text(value: str) -> str:
-    if m := _SCRIPT_TAG.search(value):
-        raise ValueError(f"raw HTML <{m.group(1).lower()}> is not allowed in content")
-    if m := _EVENT_HANDLER.search(value):
-        raise ValueError(f"HTML event-handler attribute '{m.group(1)}' is not allowed in content")
-    if _JS_URL.search(value):
-        raise ValueError("'javascript:' and other script URLs are not allowed in content")
+def _plain(value: str) -> str:
+    if "<" in value or ">" in value:
+        raise ValueError(
+            "'<' and '>' are not allowed in plain text (it is shown in page titles, menus and tooltips); "
+            "write 'under', 'over' or 'at least' instead"
+        )
+    if "\n" in value or "\r" in value:
+        raise ValueError("must be a single line (no line breaks)")
+    if m := _CONTROL.search(value):
+        raise ValueError(f"contains the control character U+{ord(m.group(0)):04X}")
+    return value
+
+
+def _safe_markdown(value: str, info: ValidationInfo) -> str:
+    # Content read back from a build was checked when it was built; the server skips the render (context).
+    if not (info.context or {}).get("trusted"):
+        if m := _CONTROL.search(value):
+            raise ValueError(f"contains the control character U+{ord(m.group(0)):04X}")
+        if problem := markup.markdown_problem(value):
+            raise ValueError(problem)
     return value
 
 
@@ -144,26 +161,28 @@ def _string_to_source_ref(value: object) -> object:
 
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=2, max_length=80)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_safe_text)]
-Markdown = Annotated[str, StringConstraints(strip_whitespace=True, min_length=10), AfterValidator(_safe_text)]
-Title = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=3, max_length=120), AfterValidator(_safe_text)
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT), AfterValidator(_plain)
 ]
+Markdown = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=10, max_length=MAX_MARKDOWN),
+    AfterValidator(_safe_markdown),
+]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=120), AfterValidator(_plain)]
 Summary = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=30, max_length=400),
-    AfterValidator(_safe_text),
+    AfterValidator(_plain),
     AfterValidator(_one_or_two_sentences),
 ]
 Objective = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=15, max_length=300),
-    AfterValidator(_safe_text),
+    AfterValidator(_plain),
     AfterValidator(_measurable),
 ]
-Alias = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=2, max_length=80), AfterValidator(_safe_text)
-]
+Alias = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=80), AfterValidator(_plain)]
 
 
 class Strict(BaseModel):
@@ -179,7 +198,9 @@ class SourceRef(Strict):
     locator: Text | None = Field(default=None, max_length=200)
 
 
-SourceRefs = Annotated[list[Annotated[SourceRef, BeforeValidator(_string_to_source_ref)]], Field(min_length=1)]
+SourceRefs = Annotated[
+    list[Annotated[SourceRef, BeforeValidator(_string_to_source_ref)]], Field(min_length=1, max_length=20)
+]
 
 
 class ClinicianLayer(Strict):
@@ -217,8 +238,8 @@ class TeamQuestion(Strict):
     order: Annotated[int, Field(ge=1, le=8, description="Position in the set-up sequence.")]
     question: Text
     why_it_matters: Markdown
-    options: Annotated[list[Markdown], Field(min_length=2)]
-    examples: Annotated[list[Markdown], Field(min_length=1)]
+    options: Annotated[list[Markdown], Field(min_length=2, max_length=12)]
+    examples: Annotated[list[Markdown], Field(min_length=1, max_length=12)]
 
 
 class Measure(Strict):
@@ -237,11 +258,11 @@ class EntryBase(Strict):
     title: Title
     summary: Summary
     audiences: Annotated[list[Audience], Field(min_length=1)]
-    tags: list[Slug] = []
-    aliases: list[Alias] = Field(
+    tags: Annotated[list[Slug], Field(max_length=12)] = []
+    aliases: Annotated[list[Alias], Field(max_length=40)] = Field(
         default=[], description="Other names, abbreviations, brand/generic names and lay words."
     )
-    related: list[Slug] = []
+    related: Annotated[list[Slug], Field(max_length=20)] = []
     sources: SourceRefs
     reviewed: dt.date
     review_due: dt.date | None = None
@@ -315,16 +336,21 @@ class Question(Strict):
     @model_validator(mode="after")
     def _answer_is_a_choice(self) -> Question:
         if self.answer not in self.choices:
-            raise ValueError(f"answer '{self.answer}' is not among the choices")
-        if len(set(self.choices)) != len(self.choices):
-            raise ValueError("choices must be distinct")
+            raise ValueError(f"answer '{self.answer}' is not among the choices (copy it exactly)")
+        seen: set[str] = set()
+        for choice in self.choices:
+            # "Moderate risk" and "moderate  risk" are the same choice to a learner
+            key = " ".join(choice.casefold().split()).rstrip(".")
+            if key in seen:
+                raise ValueError(f"choice '{choice}' is repeated: every choice must be different")
+            seen.add(key)
         return self
 
 
 class Vignette(Strict):
     title: Title
     text: Markdown
-    discussion_prompts: Annotated[list[Text], Field(min_length=2)]
+    discussion_prompts: Annotated[list[Text], Field(min_length=2, max_length=8)]
 
 
 class Assignment(Strict):
@@ -343,9 +369,9 @@ class Module(Strict):
     level: Literal["introductory", "intermediate", "advanced"]
     duration_minutes: Annotated[int, Field(ge=10, le=480)]
     objectives: Annotated[list[Objective], Field(min_length=3, max_length=8)]
-    prerequisites: list[Slug] = []
-    lessons: Annotated[list[Lesson], Field(min_length=2)]
-    questions: Annotated[list[Question], Field(min_length=5)]
+    prerequisites: Annotated[list[Slug], Field(max_length=10)] = []
+    lessons: Annotated[list[Lesson], Field(min_length=2, max_length=20)]
+    questions: Annotated[list[Question], Field(min_length=5, max_length=15)]
     vignette: Vignette
     assignment: Assignment
     sources: SourceRefs
@@ -368,12 +394,14 @@ ENTRY = TypeAdapter(Entry)
 
 class Source(Strict):
     id: Slug
-    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=250)]
+    title: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=3, max_length=250), AfterValidator(_plain)
+    ]
     author: Text | None = None
     publisher: Text | None = None
     year: Annotated[int, Field(ge=1900, le=2100)] | None = None
     kind: Literal["seed", "report", "guideline", "instrument", "article"]
-    url: Annotated[str, StringConstraints(pattern=r"^https://")] | None = None
+    url: Annotated[str, StringConstraints(pattern=r"^https://[^\s<>\"']+$", max_length=500)] | None = None
     file: Annotated[str, StringConstraints(pattern=r"^[0-9]{3}_[0-9a-f]{16}\.txt$")] | None = None
     citation: Text | None = Field(default=None, description="Journal, volume and pages.")
     note: Text | None = None
@@ -386,19 +414,19 @@ class Source(Strict):
 
 
 class SourceList(Strict):
-    sources: Annotated[list[Source], Field(min_length=1)]
+    sources: Annotated[list[Source], Field(min_length=1, max_length=500)]
 
 
 class Term(Strict):
     term: Title
     definition: Markdown
-    abbreviations: list[Alias] = []
-    synonyms: list[Alias] = []
+    abbreviations: Annotated[list[Alias], Field(max_length=10)] = []
+    synonyms: Annotated[list[Alias], Field(max_length=20)] = []
     entry: Slug | None = Field(default=None, description="The entry that explains it in full.")
 
 
 class Glossary(Strict):
-    terms: Annotated[list[Term], Field(min_length=1)]
+    terms: Annotated[list[Term], Field(min_length=1, max_length=1000)]
 
 
 def json_schema() -> dict[str, object]:

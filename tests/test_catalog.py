@@ -114,17 +114,27 @@ CASES: list[tuple[str, Callable[[Path], None], str]] = [
     (
         "script-tag",
         replace(ACET, "title: Acetaminophen", "title: Acetaminophen <script>alert(1)</script>"),
-        f"{ACET}:5: title: raw HTML <script> is not allowed in content",
+        f"{ACET}:5: title: '<' and '>' are not allowed in plain text",
     ),
     (
         "event-handler",
         replace(ACET, "  - Tylenol\n", "  - <img src=x onerror=alert(1)>\n"),
-        f"{ACET}:13: aliases[0]: HTML event-handler attribute 'onerror' is not allowed in content",
+        f"{ACET}:13: aliases[0]: '<' and '>' are not allowed in plain text",
+    ),
+    (
+        "markdown-event-handler",
+        replace(ACET, "  what_it_is: >-\n", "  what_it_is: >-\n    <svg/onload=alert(1)>\n"),
+        f"{ACET}:78: patient.what_it_is: raw HTML <svg> is not allowed in content",
     ),
     (
         "javascript-url",
-        replace(ACET, "  - paracetamol\n", "  - '[click](javascript:alert(1))'\n"),
-        f"{ACET}:14: aliases[1]: 'javascript:' and other script URLs are not allowed in content",
+        replace(ACET, "  what_it_is: >-\n", "  what_it_is: >-\n    [click](jav&#x61;script:alert(1))\n"),
+        f"{ACET}:78: patient.what_it_is: the link target 'javascript:alert(1)' is not allowed",
+    ),
+    (
+        "newline-in-title",
+        replace(ACET, "title: Acetaminophen", 'title: "Acetaminophen\\n\\n!!! danger \\"Stop all pain medicines\\""'),
+        f"{ACET}:5: title: must be a single line",
     ),
     (
         "python-tag",
