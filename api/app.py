@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import swagger_ui_bundle
 from fastapi import APIRouter, FastAPI, HTTPException
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
+from starlette.responses import FileResponse
+from starlette.staticfiles import StaticFiles
 
 from api import errors
 from api.caching import ResponseCache
+from api.encoding import AcceptEncoding
+from api.headers import SecurityHeaders
+from api.monitor import Monitor
 from api.routes import entries, export, health, modules, search
 from api.site import SiteFiles
+from api.workers import CpuPool
 from painguide.release import Releases
 from painguide.settings import Settings, get_settings
 
 API_PREFIX = "/api/v1"
+STATIC = Path(__file__).parent / "static"
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -24,18 +34,30 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Integrative chronic-pain care guidance: entries, curriculum modules and search.",
         description="Read-only JSON API. Content is public: any origin may GET. "
         'Errors are `{"error": {"code", "message"}}`.',
-        docs_url="/api/docs",
+        docs_url=None,  # served below from the pinned swagger-ui-bundle package, not a CDN
         redoc_url=None,
         openapi_url=f"{API_PREFIX}/openapi.json",
     )
     app.state.settings = settings
     app.state.releases = Releases(settings.build_dir, settings.search_cache_size)
+    app.state.pool = CpuPool(settings.search_threads, settings.search_queue)
+    app.state.monitor = Monitor(app.state.releases)
     errors.install(app)
 
     api = APIRouter(prefix=API_PREFIX)
     for module in (health, entries, search, modules, export):
         api.include_router(module.router)
     app.include_router(api)
+
+    @app.get("/api/docs", include_in_schema=False)
+    def docs() -> FileResponse:
+        return FileResponse(STATIC / "docs.html", media_type="text/html")
+
+    @app.get("/api/docs/start.js", include_in_schema=False)
+    def docs_script() -> FileResponse:
+        return FileResponse(STATIC / "start.js", media_type="text/javascript")
+
+    app.mount("/api/docs/assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets")
 
     @app.api_route("/api/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
     def api_not_found(path: str) -> None:
@@ -53,7 +75,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         skip=(f"{API_PREFIX}/health",),  # health must answer for the server, not from memory
     )
     app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(AcceptEncoding)
     app.add_middleware(
         CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET"], allow_credentials=False
+    )
+    app.add_middleware(
+        SecurityHeaders,
+        api_prefix=API_PREFIX,
+        script_hashes=app.state.releases.script_hashes,
+        frame_ancestors=settings.frame_ancestors,
     )
     return app

@@ -12,13 +12,45 @@ from __future__ import annotations
 import hashlib
 from collections import OrderedDict
 from collections.abc import Callable
+from urllib.parse import parse_qsl
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-MAX_CACHED_BYTES = 64 * 2**20  # all cached bodies together; a bigger body is served, not kept
+MAX_CACHED_BYTES = 64 * 2**20  # all cached bodies and keys together; a bigger body is served, not kept
+MAX_KEY_BYTES = 1024  # a longer query string is served, not kept (4096 junk 64 KB keys once held 263 MB)
+# The query parameters any API route takes. A request with any other name is served but never cached, so
+# junk parameters can neither fill the cache nor evict popular responses.
+KNOWN_PARAMETERS = frozenset({"q", "type", "component", "audience", "tag", "limit", "offset"})
 
+_Key = tuple[str, tuple[tuple[str, str], ...]]
 _Stored = tuple[list[tuple[bytes, bytes]], bytes, str]  # headers, body, ETag
+
+
+def cache_key(path: str, query_string: bytes) -> _Key | None:
+    """The key of a cacheable request: its path and its parameters as the routes read them (the last value
+    of a repeated name wins, order does not matter), or None when the request should not be cached."""
+    if len(query_string) > MAX_KEY_BYTES:
+        return None
+    try:
+        pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
+    except ValueError:
+        return None
+    if any(name not in KNOWN_PARAMETERS for name, _ in pairs):
+        return None
+    return path, tuple(sorted(dict(pairs).items()))
+
+
+def _key_bytes(key: _Key) -> int:
+    return len(key[0]) + sum(len(k) + len(v) for k, v in key[1]) + 64  # + tuple overhead, roughly
+
+
+def etag_matches(header: str, etag: str) -> bool:
+    """If-None-Match: ``*`` or a comma-separated list of tags, compared weakly (RFC 9110 13.1.2)."""
+    if header.strip() == "*":
+        return True
+    ours = etag.removeprefix("W/")
+    return any(tag.strip().removeprefix("W/") == ours for tag in header.split(",")[:256])
 
 
 class ResponseCache:
@@ -36,30 +68,26 @@ class ResponseCache:
         self.generation = generation
         self.size = size
         self._generation: str | None = None
-        self._stored: OrderedDict[tuple[str, bytes], _Stored] = OrderedDict()
+        self._stored: OrderedDict[_Key, _Stored] = OrderedDict()
         self._bytes = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
-        if (
-            scope["type"] != "http"
-            or scope["method"] != "GET"
-            or not path.startswith(self.prefix)
-            or path in self.skip
-        ):
+        if scope["type"] != "http" or scope["method"] != "GET" or not path.startswith(self.prefix) or path in self.skip:
             await self.app(scope, receive, send)
             return
-        key = (path, scope.get("query_string", b""))
-        generation = self.generation() if self.size else None
+        key = cache_key(path, scope.get("query_string", b""))
+        generation = self.generation() if self.size and key is not None else None
         if generation is not None and generation != self._generation:
             self._stored.clear()
             self._bytes = 0
             self._generation = generation
-        if generation is not None and (stored := self._stored.get(key)) is not None:
+        if generation is not None and key is not None and (stored := self._stored.get(key)) is not None:
             self._stored.move_to_end(key)
             headers, body, etag = stored
-            await self._respond(scope, send, {"type": "http.response.start", "status": 200,
-                                              "headers": list(headers)}, body, etag)
+            await self._respond(
+                scope, send, {"type": "http.response.start", "status": 200, "headers": list(headers)}, body, etag
+            )
             return
         start: Message | None = None
         chunks: list[bytes] = []
@@ -82,14 +110,14 @@ class ResponseCache:
             headers = MutableHeaders(scope=start)
             headers["ETag"] = etag
             headers["Cache-Control"] = f"public, max-age={self.max_age}"
-            if generation is not None:
+            if generation is not None and key is not None:
                 self._keep(key, (list(start["headers"]), body, etag))
             await self._respond(scope, send, start, body, etag)
 
         await self.app(scope, receive, buffer)
 
     async def _respond(self, scope: Scope, send: Send, start: Message, body: bytes, etag: str) -> None:
-        if etag in Headers(scope=scope).get("if-none-match", ""):
+        if etag_matches(Headers(scope=scope).get("if-none-match", ""), etag):
             headers = MutableHeaders(scope=start)
             start["status"] = 304
             del headers["content-length"]
@@ -98,14 +126,14 @@ class ResponseCache:
         await send(start)
         await send({"type": "http.response.body", "body": body})
 
-    def _keep(self, key: tuple[str, bytes], stored: _Stored) -> None:
-        size = len(stored[1])
+    def _keep(self, key: _Key, stored: _Stored) -> None:
+        size = len(stored[1]) + _key_bytes(key)
         if size > MAX_CACHED_BYTES:
             return
         if (old := self._stored.pop(key, None)) is not None:
-            self._bytes -= len(old[1])
+            self._bytes -= len(old[1]) + _key_bytes(key)
         self._stored[key] = stored
         self._bytes += size
         while len(self._stored) > self.size or self._bytes > MAX_CACHED_BYTES:
-            _, (_, body, _) = self._stored.popitem(last=False)
-            self._bytes -= len(body)
+            old_key, (_, body, _) = self._stored.popitem(last=False)
+            self._bytes -= len(body) + _key_bytes(old_key)

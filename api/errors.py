@@ -9,7 +9,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from painguide.release import NotBuilt
+from api.workers import Busy
+from painguide.release import NotBuilt, Unavailable
 
 log = logging.getLogger("painguide.api")
 
@@ -17,6 +18,7 @@ _CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 422: 
 
 
 def error(status: int, message: str, code: str | None = None) -> JSONResponse:
+    """The one error shape (also used by the middleware that answers before routing)."""
     return JSONResponse(
         {"error": {"code": code or _CODES.get(status, "error"), "message": message}}, status_code=status
     )
@@ -42,6 +44,16 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(NotBuilt)
     async def not_built(_: Request, exc: NotBuilt) -> JSONResponse:
         return error(503, str(exc), "not_built")
+
+    @app.exception_handler(Unavailable)
+    async def unavailable(_: Request, exc: Unavailable) -> JSONResponse:
+        return error(503, str(exc), "degraded")
+
+    @app.exception_handler(Busy)
+    async def busy(_: Request, exc: Busy) -> JSONResponse:
+        response = error(503, str(exc), "busy")
+        response.headers["Retry-After"] = "1"
+        return response
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -38,10 +38,11 @@ class Error(BaseModel):
 
 
 class Health(BaseModel):
-    status: Literal["ok"]
-    release: str
-    entries: int
-    modules: int
+    status: Literal["ok", "degraded"] = Field(description='"degraded" (HTTP 503) when a part cannot be read.')
+    release: str | None
+    entries: int = 0
+    modules: int = 0
+    problems: list[str] = Field(default=[], description="What failed, when degraded.")
 
 
 class EntrySummary(BaseModel):

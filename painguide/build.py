@@ -13,11 +13,17 @@ so a failed build leaves the last good output untouched and a running server nev
 
 from __future__ import annotations
 
+import base64
+import fcntl
+import hashlib
 import json
 import os
+import re
 import shutil
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +33,56 @@ from painguide import search, urls
 CURRENT = "current"
 RELEASES = "releases"
 KEEP_RELEASES = 3  # the current one and two before it, for requests still reading them
+CSP_FILE = "csp.json"  # sha256 hashes of the inline scripts Material puts in pages (for the CSP header)
+LOCK_FILE = ".lock"
+
+# Inline <script> elements that run (not JSON data blocks): Material's small bootstrap scripts.
+_INLINE_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.DOTALL | re.IGNORECASE)
+
+
+class BuildLocked(RuntimeError):
+    """Another `painguide build` is writing to the same output directory."""
+
+
+def inline_script_hashes(site: Path) -> list[str]:
+    """CSP source expressions ('sha256-...') for every distinct inline script in the built pages.
+
+    Material's bootstrap script embeds the page's relative base URL, so there is one hash per directory
+    depth plus a few constant ones (tabs, palette): 9 for this site. Everything else is an external file.
+    """
+    found: set[str] = set()
+    for page in site.rglob("*.html"):
+        for match in _INLINE_SCRIPT.finditer(page.read_text(encoding="utf-8")):
+            attrs = match.group("attrs").lower()
+            if "src=" in attrs or "application/json" in attrs:
+                continue
+            digest = hashlib.sha256(match.group("body").encode("utf-8")).digest()
+            found.add("'sha256-" + base64.b64encode(digest).decode() + "'")
+    return sorted(found)
+
+
+@contextmanager
+def _locked(out: Path) -> Iterator[None]:
+    """One build at a time per output directory (a second one fails at once instead of racing the prune)."""
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / LOCK_FILE, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildLocked(f"another build is writing to {out}; try again when it has finished") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _clean_stale(out: Path) -> None:
+    # Under the lock no other build is running, so any staging directory or half-made link is left over from
+    # a killed build (five of them once held 22 MB).
+    for path in out.glob(".staging-*"):
+        shutil.rmtree(path, ignore_errors=True)
+    for path in out.glob(f".{CURRENT}-*"):
+        path.unlink(missing_ok=True)
 
 
 def export(catalog: catalog_mod.Catalog) -> dict[str, Any]:
@@ -58,25 +114,39 @@ def build_site(config_file: Path, content: Path, site_dir: Path) -> None:
 def build(content: Path, out: Path, config_file: Path, *, site: bool = True) -> Path:
     """Validate, build everything into staging, then publish it. Returns the new release path."""
     catalog = catalog_mod.load(content)  # raises ContentError before anything is written
-    releases = out / RELEASES
-    releases.mkdir(parents=True, exist_ok=True)
-    release_id = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
-    staging = out / f".staging-{release_id}"
-    try:
-        staging.mkdir()
-        if site:
-            build_site(config_file, content, staging / "site")
-        search.build_index(
-            search.catalog_documents(catalog), staging / "index", synonyms=search.synonym_groups(catalog)
-        )
-        (staging / "catalog.json").write_text(json.dumps(export(catalog)), encoding="utf-8")
-        final = releases / release_id
-        staging.rename(final)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    publish(out, final)
+    with _locked(out):
+        _clean_stale(out)
+        releases = out / RELEASES
+        releases.mkdir(parents=True, exist_ok=True)
+        release_id = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+        staging = out / f".staging-{release_id}"
+        try:
+            staging.mkdir()
+            if site:
+                build_site(config_file, content, staging / "site")
+                (staging / CSP_FILE).write_text(json.dumps(inline_script_hashes(staging / "site")))
+            search.build_index(
+                search.catalog_documents(catalog), staging / "index", synonyms=search.synonym_groups(catalog)
+            )
+            _check_index(staging / "index")
+            (staging / "catalog.json").write_text(json.dumps(export(catalog)), encoding="utf-8")
+            final = releases / release_id
+            staging.rename(final)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        publish(out, final)
     return final
+
+
+def _check_index(directory: Path) -> None:
+    # Open the staged index and run a query before anything points at it: a release that cannot search is
+    # not published.
+    index = search.SearchIndex(directory, cache_size=0)
+    try:
+        index.check()
+    finally:
+        index.close()
 
 
 def publish(out: Path, release: Path) -> None:
@@ -89,7 +159,17 @@ def publish(out: Path, release: Path) -> None:
 def _prune(releases: Path, keep: str) -> None:
     old = sorted(p for p in releases.iterdir() if p.name != keep)
     for path in old[: max(0, len(old) - (KEEP_RELEASES - 1))]:
+        # re-read at deletion time: never remove what `current` points to now
+        if _current_name(releases.parent) in {path.name, None}:
+            continue
         shutil.rmtree(path, ignore_errors=True)
+
+
+def _current_name(out: Path) -> str | None:
+    try:
+        return Path(os.readlink(out / CURRENT)).name
+    except OSError:
+        return None
 
 
 def current(out: Path) -> Path | None:

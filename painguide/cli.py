@@ -45,17 +45,14 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
+    from api import server
     from painguide import build
 
     settings = get_settings()
     if build.current(settings.build_dir) is None:
         print("nothing built yet: building first", file=sys.stderr)
         status = _build(
-            argparse.Namespace(
-                content=settings.content_dir, out=settings.build_dir, config=settings.mkdocs_config
-            )
+            argparse.Namespace(content=settings.content_dir, out=settings.build_dir, config=settings.mkdocs_config)
         )
         if status:
             return status
@@ -64,14 +61,7 @@ def _serve(args: argparse.Namespace) -> int:
         f"docs http://{args.host}:{args.port}/api/docs",
         file=sys.stderr,
     )
-    uvicorn.run(
-        "api.app:create_app",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        log_level=args.log_level,
-    )
+    server.run(args.host, args.port, args.workers, args.log_level)
     return 0
 
 

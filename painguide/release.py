@@ -3,11 +3,18 @@
 A request asks ``Releases.get()`` for the current generation. When ``painguide build`` has swapped in
 a new one, the next request opens it (one searcher, one fresh cache); requests already holding the old
 generation finish on it undisturbed.
+
+The parts fail separately: the static site needs only the release directory (``Releases.site_dir``), the
+entry and module routes need the catalog, search needs the index. A part that cannot be opened is reported
+as ``Unavailable`` (HTTP 503, and ``/health`` says "degraded"), and the failure is remembered for that
+generation instead of being retried by every request.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
+import logging
 import os
 import threading
 from dataclasses import dataclass
@@ -18,9 +25,16 @@ from typing import Any
 from painguide import build, search, urls
 from painguide.schema import DOCUMENT, Module
 
+log = logging.getLogger("painguide.release")
+CSP_FILE = build.CSP_FILE
+
 
 class NotBuilt(RuntimeError):
     """Nothing has been built yet: run `painguide build`."""
+
+
+class Unavailable(RuntimeError):
+    """A part of the current release (its catalog or its search index) cannot be opened or read."""
 
 
 @dataclass
@@ -46,11 +60,39 @@ class Release:
             m["id"]: DOCUMENT.validate_python({k: v for k, v in m.items() if k != "url"}, context=trusted)
             for m in self.exported["modules"]
         }
-        self.search = search.SearchIndex(path / "index", cache_size=search_cache_size)
+        self._search: search.SearchIndex | None = None
+        self._search_error: str | None = None
+        try:
+            self._search = search.SearchIndex(path / "index", cache_size=search_cache_size)
+        except Exception as exc:  # any corruption: the catalog routes and the site still work
+            log.error("search index of %s cannot be opened: %r", self.name, exc)
+            self._search_error = f"the search index cannot be opened ({type(exc).__name__})"
+
+    @property
+    def search(self) -> search.SearchIndex:
+        if self._search is None:
+            raise Unavailable(self._search_error or "the search index is not open")
+        return self._search
+
+    def problems(self) -> list[str]:
+        """What is wrong with this release right now (empty when healthy): reads the index for real."""
+        if self._search is None:
+            return [self._search_error or "the search index is not open"]
+        try:
+            self._search.check()
+        except Exception as exc:
+            log.error("search index of %s failed its check: %r", self.name, exc)
+            return [f"the search index cannot be read ({type(exc).__name__})"]
+        return []
 
     @cached_property
     def export_bytes(self) -> bytes:
         return json.dumps(self.exported, separators=(",", ":")).encode()
+
+    @cached_property
+    def export_gzip(self) -> bytes:
+        # Compressed once per release: level 9 on every request capped the export at ~25 requests/s.
+        return gzip.compress(self.export_bytes, compresslevel=6, mtime=0)
 
     def entry_url(self, entry: Any) -> str:
         return urls.url(urls.entry_page(entry))
@@ -100,6 +142,16 @@ class Releases:
         self._lock = threading.Lock()
         self._target: str | None = None
         self._release: Release | None = None
+        self._failure: str | None = None  # why the current target could not be opened
+        self._hashes: tuple[str, tuple[str, ...]] | None = None
+
+    def ready(self) -> Release | None:
+        """The open release when it is current (no I/O beyond one readlink), else None: the caller opens it
+        with ``get()``, off the event loop."""
+        target = self._link_target()
+        if target is not None and target == self._target and self._release is not None:
+            return self._release
+        return None
 
     def generation(self) -> str | None:
         """Which build ``build/current`` points at now (None when nothing is built)."""
@@ -112,21 +164,45 @@ class Releases:
             return None
 
     def get(self) -> Release:
-        target = self._link_target()
-        if target is not None and target == self._target and self._release is not None:
-            return self._release
+        if (release := self.ready()) is not None:
+            return release
         with self._lock:
             target = self._link_target()
+            if target == self._target and self._failure is not None:
+                raise Unavailable(self._failure)
             if target != self._target or self._release is None:
                 path = build.current(self.build_dir)
                 if path is None:
                     raise NotBuilt("nothing is built (or the build is from an older version): run `painguide build`")
-                self._release = Release(path, self._search_cache_size)
-                self._target = target
+                self._target, self._release, self._failure = target, None, None
+                try:
+                    self._release = Release(path, self._search_cache_size)
+                except Exception as exc:  # a truncated or tampered catalog.json
+                    log.error("release %s cannot be opened: %r", path.name, exc)
+                    self._failure = f"the catalog cannot be read ({type(exc).__name__})"
+                    raise Unavailable(self._failure) from None
             return self._release
 
     def site_dir(self) -> Path | None:
-        try:
-            return self.get().site_dir
-        except NotBuilt:
+        """The current site directory, without opening the catalog or the index: static pages stay up when
+        either is broken."""
+        target = self._link_target()
+        if target is None:
             return None
+        site = (self.build_dir / target / "site").resolve()
+        return site if site.is_dir() else None
+
+    def script_hashes(self) -> tuple[str, ...]:
+        """CSP hashes of the inline scripts in the current site's pages (read once per generation)."""
+        target = self._link_target()
+        if target is None:
+            return ()
+        if self._hashes is not None and self._hashes[0] == target:
+            return self._hashes[1]
+        path = self.build_dir / target / CSP_FILE
+        try:
+            hashes = tuple(json.loads(path.read_text()))
+        except (OSError, ValueError):
+            hashes = ()
+        self._hashes = (target, hashes)
+        return hashes

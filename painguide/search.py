@@ -14,6 +14,7 @@ directly, never handed to Whoosh's query parser, so no input can be a syntax err
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import functools
 import html
 import itertools
@@ -40,10 +41,35 @@ from painguide import urls
 from painguide.spelling import Speller
 
 MAX_QUERY_LENGTH = 256
+MAX_CORRECTED = 6  # words of one query sent to the speller; the rest are searched as typed
+MAX_REMEMBERED_CORRECTIONS = 50_000  # ~10 MB at most; forgotten all at once when full
 # Question words carry no topic ("what is …", "how do I …"); dropping them keeps BM25 on the topic.
 _STOP = frozenset(STOP_WORDS) | {
-    "what", "how", "why", "when", "which", "who", "does", "do", "did", "is", "are", "my", "me", "i",
-    "should", "can", "could", "would", "get", "about", "there", "any", "need", "someone", "help",
+    "what",
+    "how",
+    "why",
+    "when",
+    "which",
+    "who",
+    "does",
+    "do",
+    "did",
+    "is",
+    "are",
+    "my",
+    "me",
+    "i",
+    "should",
+    "can",
+    "could",
+    "would",
+    "get",
+    "about",
+    "there",
+    "any",
+    "need",
+    "someone",
+    "help",
 }
 ANALYZER = StemmingAnalyzer(stoplist=_STOP, minsize=1)
 # Titles and aliases once more with every word kept: some names are questions ("Support team
@@ -241,8 +267,9 @@ def build_index(
             fields = {k: v for k, v in doc.items() if k not in {"clinician", "trainer"}}
             body = "\n".join(doc[layer] for layer in LAYERS if doc.get(layer))
             joined = " ; ".join(labels)
-            writer.add_document(**fields, body=body, names=joined, wording=joined,
-                                names_pairs=joined, summary_pairs=doc["summary"])
+            writer.add_document(
+                **fields, body=body, names=joined, wording=joined, names_pairs=joined, summary_pairs=doc["summary"]
+            )
             count += 1
             for label, label_stems in zip(labels, stems, strict=True):
                 suggestions.setdefault(label.lower(), (label, doc["id"], doc["type"], doc["url"]))
@@ -288,8 +315,11 @@ class Filters:
 
     def terms(self) -> list[tuple[str, str]]:
         """(field, index term) pairs a document must all have."""
-        return [(name, value.lower() if name in {"audience", "tag"} else value)
-                for name, value in vars(self).items() if value]
+        return [
+            (name, value.lower() if name in {"audience", "tag"} else value)
+            for name, value in vars(self).items()
+            if value
+        ]
 
 
 @dataclass
@@ -468,8 +498,7 @@ class _Postings:
             if (field, text) not in leaf:
                 continue
             matcher = leaf.postings(field, text)
-            if fast and type(matcher) is whoosh3.W3LeafMatcher and not matcher._byteids \
-                    and not leaf.has_deletions():
+            if fast and type(matcher) is whoosh3.W3LeafMatcher and not matcher._byteids and not leaf.has_deletions():
                 leaf_ids, leaf_weights = _block_postings(matcher)
             else:
                 leaf_ids, leaf_weights = _matcher_postings(matcher)
@@ -489,8 +518,7 @@ class _Postings:
             column = None
             if fast:
                 per_doc = getattr(leaf, "_perdoc", None)
-                column = getattr(per_doc, "_cached_reader", lambda *_: None)(
-                    f"_{field}_len", whoosh3.LENGTHS_COLUMN)
+                column = getattr(per_doc, "_cached_reader", lambda *_: None)(f"_{field}_len", whoosh3.LENGTHS_COLUMN)
             if column is not None and getattr(column, "_fixedlen", None) == 1:
                 # the column is one byte a document, stored contiguously; documents past its end have 0
                 raw = np.frombuffer(column._dbfile.get(column._basepos, column._count), dtype=np.uint8)
@@ -498,8 +526,9 @@ class _Postings:
                 codes[: len(raw)] = raw[:count]
                 parts.append(_LENGTH_OF_BYTE[codes])
             else:
-                parts.append(np.array([leaf.doc_field_length(d, field, 0) or 0 for d in range(count)],
-                                      dtype=np.float32))
+                parts.append(
+                    np.array([leaf.doc_field_length(d, field, 0) or 0 for d in range(count)], dtype=np.float32)
+                )
         lengths = np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)
         if fast:
             self._lengths[field] = lengths
@@ -636,6 +665,7 @@ class SearchIndex:
         self.documents = int(json.loads((directory / META_FILE).read_text())["documents"])
         self._words = (directory / WORDS_FILE).read_text(encoding="utf-8").split()
         self._speller = Speller(self._words)
+        self._corrections: dict[tuple[str, tuple[str, ...]], str | None] = {}
         self._suggest = [Suggestion(*row) for row in json.loads((directory / SUGGEST_FILE).read_text())]
         self._suggest_keys = [s.label.lower() for s in self._suggest]
         # Glossary synonyms and document names are matched on index terms (stems), so "sleeping
@@ -672,17 +702,37 @@ class SearchIndex:
         return sum(self._searcher.doc_frequency(f, term) for f in fields)
 
     def _correct(self, words: list[str], fields: tuple[str, ...]) -> tuple[list[str], bool]:
-        """Replace words the index has never seen by the closest known word (titles, aliases, summaries)."""
-        corrected, changed = [], False
+        """Replace words the index has never seen by the closest known word (titles, aliases, summaries).
+
+        At most ``MAX_CORRECTED`` words a query go to the speller (a typo costs ~3 ms of CPU there; 32 of them
+        made one query ~100 ms and, under load, starved everything else), and each word's correction is
+        remembered for the life of the index.
+        """
+        corrected, changed, budget = [], False, MAX_CORRECTED
         for word in words:
             terms = self._analyzed(word)
-            if word.isalpha() and len(word) > 3 and terms and not self._known(terms[0], fields) \
-                    and tuple(terms) not in self._synonyms:
-                # The closest known words (a swap of two letters is one edit), then the commonest.
-                candidates, _ = self._speller.closest(word, maxdist=2 if len(word) > 5 else 1)
-                candidates = [c for c in candidates if c not in _STOP]
-                if candidates:
-                    best = min(candidates, key=lambda c: (-self._frequency(self._analyzed(c)[0], fields), c))
+            if (
+                word.isalpha()
+                and len(word) > 3
+                and terms
+                and not self._known(terms[0], fields)
+                and tuple(terms) not in self._synonyms
+            ):
+                key = (word, fields)
+                if key not in self._corrections and budget > 0:
+                    budget -= 1
+                    # The closest known words (a swap of two letters is one edit), then the commonest.
+                    candidates, _ = self._speller.closest(word, maxdist=2 if len(word) > 5 else 1)
+                    candidates = [c for c in candidates if c not in _STOP]
+                    best = (
+                        min(candidates, key=lambda c: (-self._frequency(self._analyzed(c)[0], fields), c))
+                        if candidates
+                        else None
+                    )
+                    if len(self._corrections) >= MAX_REMEMBERED_CORRECTIONS:
+                        self._corrections.clear()
+                    self._corrections[key] = best
+                if (best := self._corrections.get(key)) is not None:
                     corrected.append(best)
                     changed = True
                     continue
@@ -723,8 +773,11 @@ class SearchIndex:
             parts.append(_Best(tuple(options), SYNONYM_BOOST))
         stopped = {t.text for t in WORDING_ANALYZER(" ".join(corrected))} - set(terms)
         common = QUESTION_MAX_SHARE * self.documents
-        parts += [_Term("wording", t, QUESTION_BOOST) for t in sorted(stopped)
-                  if self._searcher.doc_frequency("wording", t) <= common]
+        parts += [
+            _Term("wording", t, QUESTION_BOOST)
+            for t in sorted(stopped)
+            if self._searcher.doc_frequency("wording", t) <= common
+        ]
         parts += [_Bonus(doc_id, bonus) for doc_id, bonus in self._named(terms).items()]
         marks = frozenset().union(*concepts.values())
         return _Plan(tuple(parts), suggestion, tuple(frozenset(c) for c in concepts.values()), marks)
@@ -736,8 +789,11 @@ class SearchIndex:
 
     def _expansions(self, terms: list[str]) -> list[tuple[tuple[str, ...], list[tuple[str, ...]]]]:
         """Each span of the query that is a glossary name, with its synonyms (at most 12 spans)."""
-        found = [(span, self._synonyms[span]) for span in dict.fromkeys(self._spans(terms, self._longest_synonym))
-                 if span in self._synonyms]
+        found = [
+            (span, self._synonyms[span])
+            for span in dict.fromkeys(self._spans(terms, self._longest_synonym))
+            if span in self._synonyms
+        ]
         return found[:12]
 
     def _named(self, terms: list[str]) -> dict[str, float]:
@@ -760,7 +816,9 @@ class SearchIndex:
         with self._lock:
             if (cached := self._cache.get(key)) is not None:
                 self._cache.move_to_end(key)
-                return cached
+                # The key folds case and accents, so another reader's query may share it: never echo
+                # their text ("naloxone — my son uses heroin" once came back to a reader who typed "naloxone").
+                return dataclasses.replace(cached, query=text)
             results = self._search(text, filters, limit, offset)
             self._cache[key] = results
             if len(self._cache) > self._cache_size:
@@ -862,14 +920,19 @@ class SearchIndex:
             if stored.get(name) and any(self._postings.has(name, term, docnum) for term in marks):
                 tokens = _marked_tokens(stored[name], marks)
                 fragments = highlight.top_fragments(
-                    self._fragmenter.fragment_tokens(stored[name], tokens), 2, self._fragment_scorer, highlight.FIRST)
+                    self._fragmenter.fragment_tokens(stored[name], tokens), 2, self._fragment_scorer, highlight.FIRST
+                )
                 snippet = self._formatter(stored[name], fragments)
             if snippet:
                 break
         return Hit(
-            id=stored["id"], title=stored["title"], type=stored["type"],
-            component=stored.get("component") or None, url=stored["url"],
-            snippet=snippet or html.escape(stored["summary"][:200]), score=round(score, 3),
+            id=stored["id"],
+            title=stored["title"],
+            type=stored["type"],
+            component=stored.get("component") or None,
+            url=stored["url"],
+            snippet=snippet or html.escape(stored["summary"][:200]),
+            score=round(score, 3),
         )
 
     def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
@@ -891,6 +954,22 @@ class SearchIndex:
                 if s.label not in seen and f" {key}" in f" {k}" and not k.startswith(key):
                     out.append(s)
         return out
+
+    def check(self, terms: int = 16) -> None:
+        """Read the index's files for real (stored fields and some posting lists, past every cache): raises if
+        a segment is truncated or missing, which a warm searcher would otherwise only reveal to a search."""
+        with self._lock:
+            reader = self._searcher.reader()
+            if reader.doc_count_all():
+                reader.stored_fields(0)
+            for field in ("title", "body"):
+                for word in self._words[:terms]:
+                    for term in self._analyzed(word)[:1]:
+                        if reader.doc_frequency(field, term):
+                            for _ in reader.postings(field, term).all_ids():
+                                pass
+            if self._words:
+                self._search(self._words[0], Filters(), 1, 0)  # and one real, uncached query
 
     def more_like(self, doc_id: str, text: str, exclude: Iterable[str] = (), limit: int = 5) -> list[str]:
         """Ids of documents most like ``text`` (an entry's own words), strongest first."""

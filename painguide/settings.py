@@ -20,6 +20,13 @@ class Settings(BaseSettings):
     cache_max_age: int = Field(default=300, ge=0, description="Cache-Control max-age, seconds.")
     search_cache_size: int = Field(default=2048, ge=0, description="Search results kept per index (0: none).")
     response_cache_size: int = Field(default=4096, ge=0, description="API responses kept per release (0: none).")
+    # Who may frame the site's pages (CSP frame-ancestors): "'self'" by default; add the origins of portals
+    # that embed PainGuide pages in an iframe (the script widget needs nothing here).
+    frame_ancestors: list[str] = Field(default=["'self'"])
+    # CPU-bound API work (search, related, export, opening a release) runs in this many threads; at most
+    # search_queue requests wait for one, beyond that the API answers 503 "busy" with Retry-After.
+    search_threads: int = Field(default=2, ge=1, le=64)
+    search_queue: int = Field(default=64, ge=1, le=10_000)
 
 
 @lru_cache

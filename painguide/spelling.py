@@ -27,8 +27,9 @@ class Speller:
             table[ord(c)] = i
         raw = np.array([w.encode("ascii", "ignore") for w in words], dtype=f"S{width}")
         self._codes = table[raw.view(np.uint8).reshape(len(words), width)]
-        self._counts = np.stack([(self._codes == i).sum(axis=1, dtype=np.int16)
-                                 for i in range(1, len(self._code) + 1)], axis=1)
+        self._counts = np.stack(
+            [(self._codes == i).sum(axis=1, dtype=np.int16) for i in range(1, len(self._code) + 1)], axis=1
+        )
         self._lengths = (self._codes > 0).sum(axis=1, dtype=np.int16)
 
     def closest(self, word: str, maxdist: int) -> tuple[list[str], int]:
@@ -38,7 +39,8 @@ class Speller:
         np.add.at(counts, query, 1)
         counts = counts[1:]  # letter codes start at 1
         near = (np.abs(self._lengths - len(word)) <= maxdist) & (
-            np.abs(self._counts - counts).sum(axis=1) <= 2 * maxdist)
+            np.abs(self._counts - counts).sum(axis=1) <= 2 * maxdist
+        )
         rows = np.flatnonzero(near)
         if not len(rows):
             return [], maxdist + 1

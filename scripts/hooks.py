@@ -30,7 +30,6 @@ def on_config(config: Any) -> Any:
         raise PluginError(str(exc)) from None
     _state["catalog"] = catalog
     _state["abbreviations"] = pages.abbreviations(catalog)
-    _state["generated"] = set()
     config["nav"] = pages.nav(catalog)
     return config
 
@@ -38,7 +37,6 @@ def on_config(config: Any) -> Any:
 def on_files(files: Files, config: Any) -> Files:
     for path, text in pages.generate(_catalog()):
         files.append(File.generated(config, path, content=text))
-        _state["generated"].add(path)
     return files
 
 
@@ -48,7 +46,6 @@ def on_page_markdown(markdown: str, page: Any, **_: Any) -> str:
 
 
 def on_page_content(html: str, page: Any, **_: Any) -> str:
-    # Defence in depth: content was validated, but generated pages are sanitized again.
-    if page.file.src_uri in _state["generated"]:
-        return render.sanitize_page(html)
-    return html
+    # Every page, generated or hand-written, is sanitized: content was validated, but the abbreviation
+    # tooltips reach every page, and a hand-written page is content too.
+    return render.sanitize_page(html)

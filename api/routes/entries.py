@@ -3,7 +3,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Path, Query
 
 from api import views
-from api.deps import CurrentRelease
+from api.deps import CurrentRelease, Pool
 from api.models import EntryDetail, EntryList, EntryType, Error, RelatedList
 from painguide.schema import SLUG_PATTERN, Audience, ComponentId
 
@@ -34,11 +34,11 @@ async def get_entry(release: CurrentRelease, entry_id: EntryId) -> EntryDetail:
 
 @router.get("/{entry_id}/related", response_model=RelatedList, responses=NOT_FOUND)
 async def related(
-    release: CurrentRelease, entry_id: EntryId, limit: Annotated[int, Query(ge=1, le=20)] = 5
+    release: CurrentRelease, pool: Pool, entry_id: EntryId, limit: Annotated[int, Query(ge=1, le=20)] = 5
 ) -> RelatedList:
     if entry_id not in release.entries:
         raise HTTPException(404, f"no entry '{entry_id}'")
-    explicit, alike = release.related(entry_id, limit)
+    explicit, alike = await pool.run(release.related, entry_id, limit)
     return RelatedList(
         id=entry_id,
         related=[views.entry_summary(release, e) for e in explicit],

@@ -3,7 +3,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api import views
-from api.deps import CurrentRelease
+from api.deps import CurrentRelease, Pool
 from api.models import Completion, Completions, SearchQuery, SearchResults
 from painguide.search import MAX_QUERY_LENGTH, Filters
 
@@ -12,12 +12,14 @@ Q = Annotated[str, Query(min_length=1, max_length=MAX_QUERY_LENGTH, description=
 
 
 @router.get("/search", response_model=SearchResults)
-async def search(release: CurrentRelease, query: Annotated[SearchQuery, Query()]) -> SearchResults:
+async def search(release: CurrentRelease, pool: Pool, query: Annotated[SearchQuery, Query()]) -> SearchResults:
     filters = Filters(type=query.type, component=query.component, audience=query.audience, tag=query.tag)
-    return views.search_results(release.search.search(query.q, filters, query.limit, query.offset))
+    return views.search_results(await pool.run(release.search.search, query.q, filters, query.limit, query.offset))
 
 
 @router.get("/suggest", response_model=Completions)
-async def suggest(release: CurrentRelease, q: Q, limit: Annotated[int, Query(ge=1, le=20)] = 8) -> Completions:
-    found = release.search.suggest(q, limit)
+async def suggest(
+    release: CurrentRelease, pool: Pool, q: Q, limit: Annotated[int, Query(ge=1, le=20)] = 8
+) -> Completions:
+    found = await pool.run(release.search.suggest, q, limit)
     return Completions(query=q, completions=[Completion(**vars(s)) for s in found])

@@ -69,9 +69,7 @@ def test_very_long_query_is_422_not_a_hang(client):
     assert "256" in r.json()["error"]["message"]
 
 
-@pytest.mark.parametrize(
-    "raw", ["q=%FF%FE", "q=%C3%28", "q=%ED%A0%80", "q=caf%E9", "q=%", "q=%zz", "q=a&limit=%FF"]
-)
+@pytest.mark.parametrize("raw", ["q=%FF%FE", "q=%C3%28", "q=%ED%A0%80", "q=caf%E9", "q=%", "q=%zz", "q=a&limit=%FF"])
 def test_non_utf8_percent_encoding(client, raw):
     r = client.get(f"/api/v1/search?{raw}")
     assert r.status_code in (200, 422)
@@ -120,16 +118,12 @@ def test_snippets_are_escaped_with_marks(client):
 def test_facets_count_matches(client):
     body = client.get("/api/v1/search", params={"q": "pain", "limit": 50}).json()
     assert sum(body["facets"]["type"].values()) == body["total"]
-    assert (
-        body["facets"]["audience"]["trainer"] == body["total"]
-    )  # every entry and module has a trainer layer
+    assert body["facets"]["audience"]["trainer"] == body["total"]  # every entry and module has a trainer layer
     assert body["facets"]["audience"]["clinician"] == body["total"] - body["facets"]["type"].get("module", 0)
 
 
 def test_filters(client):
-    body = client.get(
-        "/api/v1/search", params={"q": "pain", "type": "treatment", "component": "medications"}
-    ).json()
+    body = client.get("/api/v1/search", params={"q": "pain", "type": "treatment", "component": "medications"}).json()
     assert body["results"] and {r["id"] for r in body["results"]} <= {"acetaminophen", "opioids"}
     assert set(body["facets"]["type"]) == {"treatment"}
 
@@ -173,3 +167,14 @@ def test_suggest(client):
 @pytest.mark.parametrize("q", ["*", "\x00", "😀", "((", "a" * 256])
 def test_suggest_hostile(client, q):
     assert client.get("/api/v1/suggest", params={"q": q}).status_code == 200
+
+
+def test_one_readers_query_is_never_shown_to_another(client):
+    # Both fold to the same cache key ("naloxone ..."); each must get back only its own text.
+    first = client.get("/api/v1/search", params={"q": "Naloxone — мой сын употребляет"}).json()
+    second = client.get("/api/v1/search", params={"q": "naloxone"}).json()
+    third = client.get("/api/v1/search", params={"q": "NALOXONE"}).json()
+    assert first["query"] == "Naloxone — мой сын употребляет"
+    assert second["query"] == "naloxone"
+    assert third["query"] == "NALOXONE"
+    assert [h["id"] for h in second["results"]] == [h["id"] for h in third["results"]]
