@@ -15,9 +15,7 @@ API_PAGE = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
 
 
 def test_schema_json_is_current():
-    assert TARGET.read_text(encoding="utf-8") == render(), (
-        "guidelines/schema.json is stale: run `make schema`"
-    )
+    assert TARGET.read_text(encoding="utf-8") == render(), "guidelines/schema.json is stale: run `make schema`"
 
 
 def test_readme_documents_every_cli_command():

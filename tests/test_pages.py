@@ -62,9 +62,7 @@ def test_component_page_lists_its_treatments(site):
 
 def test_support_team_page_orders_questions_then_data(site):
     page = article(read(site, "support-team/index.html"))
-    assert (
-        page.index("team-purpose.html") < page.index("Data the team reviews") < page.index("peg-score.html")
-    )
+    assert page.index("team-purpose.html") < page.index("Data the team reviews") < page.index("peg-score.html")
 
 
 def test_data_element_page_shows_scoring_and_limits(site):

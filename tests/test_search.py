@@ -16,14 +16,23 @@ from painguide import search
 from painguide.catalog import Catalog
 
 QUERIES = [
-    "tylenol", "opioid tapering", "physical therapy for back pain", "pain", "the support team",
-    "cognitive behavioral therapy", "acetaminophen liver", "peg score", "stigma", "acupuncture needles",
+    "tylenol",
+    "opioid tapering",
+    "physical therapy for back pain",
+    "pain",
+    "the support team",
+    "cognitive behavioral therapy",
+    "acetaminophen liver",
+    "peg score",
+    "stigma",
+    "acupuncture needles",
 ]
 
 
 def _index(catalog: Catalog, directory: Path, procs: int = 1) -> search.SearchIndex:
-    search.build_index(search.catalog_documents(catalog), directory, synonyms=search.synonym_groups(catalog),
-                       procs=procs)
+    search.build_index(
+        search.catalog_documents(catalog), directory, synonyms=search.synonym_groups(catalog), procs=procs
+    )
     return search.SearchIndex(directory, cache_size=0)
 
 
@@ -144,8 +153,10 @@ def test_total_and_facets_count_every_match(real_index):
             plan = real_index._plan(query, fields)
             terms = [Term(name, value) for name, value in filters.terms()]
             expected = real_index._searcher.search(
-                Or([_whoosh_query(part) for part in plan.parts]), limit=None,
-                filter=And(terms) if terms else None, groupedby={"type": sorting.FieldFacet("type")},
+                Or([_whoosh_query(part) for part in plan.parts]),
+                limit=None,
+                filter=And(terms) if terms else None,
+                groupedby={"type": sorting.FieldFacet("type")},
                 maptype=sorting.Count,
             )
             found = real_index.search(query, filters, limit=50)
@@ -166,9 +177,20 @@ def test_pages_are_slices_of_one_order(real_index):
 
 def test_phrase_ranks_adjacent_words_first(tmp_path):
     def doc(doc_id: str, title: str, summary: str) -> dict[str, str]:
-        return {"id": doc_id, "type": "topic", "component": "", "audience": "clinician", "tag": "",
-                "url": f"{doc_id}.html", "title": title, "aliases": "", "summary": summary,
-                "clinician": "", "patient": "", "trainer": ""}
+        return {
+            "id": doc_id,
+            "type": "topic",
+            "component": "",
+            "audience": "clinician",
+            "tag": "",
+            "url": f"{doc_id}.html",
+            "title": title,
+            "aliases": "",
+            "summary": summary,
+            "clinician": "",
+            "patient": "",
+            "trainer": "",
+        }
 
     docs = [
         doc("apart", "Notes", "Therapy for the back, and physical activity, in general."),

@@ -37,10 +37,7 @@ def test_list_filters(client, params, expected):
 
 
 def test_team_questions_have_no_patient_layer(client):
-    assert (
-        client.get("/api/v1/entries", params={"audience": "patient", "type": "team-question"}).json()["total"]
-        == 0
-    )
+    assert client.get("/api/v1/entries", params={"audience": "patient", "type": "team-question"}).json()["total"] == 0
 
 
 def test_entry_detail_has_layers_and_url(client):
@@ -48,11 +45,7 @@ def test_entry_detail_has_layers_and_url(client):
     assert body["component"] == "medications"
     assert body["url"] == "/treatments/medications/acetaminophen.html"
     assert body["patient_url"] == "/patients/acetaminophen.html"
-    assert (
-        body["clinician"]["key_points"]
-        and body["patient"]["what_it_is"]
-        and body["trainer"]["learning_objectives"]
-    )
+    assert body["clinician"]["key_points"] and body["patient"]["what_it_is"] and body["trainer"]["learning_objectives"]
     assert body["sources"][0]["id"] == "seed-task-force-fast-facts"
     assert "Tylenol" in body["aliases"]
 
