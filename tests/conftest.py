@@ -90,11 +90,15 @@ def serving(build_dir: Path) -> Iterator[str]:
 
     import uvicorn
 
+    from api import server as options
+
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))  # a free port, held until uvicorn takes the socket over
     port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(Settings(build_dir=build_dir)), host="127.0.0.1", port=port, log_level="warning")
+    config = uvicorn.Config(  # the options `painguide serve` uses (h11, bounded heads, no banner)
+        create_app(Settings(build_dir=build_dir)), host="127.0.0.1", port=port, log_level="warning", **options.OPTIONS
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="live-server", daemon=True)
     thread.start()
