@@ -86,8 +86,9 @@ def table(title: str, header: list[str], rows: list[list[Any]]) -> str:
     line = "+".join("-" * (w + 2) for w in widths)
     out = [title, line.replace("+", "-")]
     for n, row in enumerate(cells):
-        out.append(" | ".join(c.rjust(w) if n and i else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths,
-                                                                                                     strict=True))))
+        out.append(
+            " | ".join(c.rjust(w) if n and i else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True)))
+        )
         if n == 0:
             out.append(line)
     return "\n".join(out)
@@ -212,11 +213,21 @@ def job_index_real(out: str, procs: int, limitmb: int) -> dict[str, Any]:
     loaded = time.perf_counter()
     directory = Path(out)
     shutil.rmtree(directory, ignore_errors=True)
-    count = search.build_index(search.catalog_documents(catalog), directory,
-                               synonyms=search.synonym_groups(catalog), procs=procs, limitmb=limitmb)
+    count = search.build_index(
+        search.catalog_documents(catalog),
+        directory,
+        synonyms=search.synonym_groups(catalog),
+        procs=procs,
+        limitmb=limitmb,
+    )
     end = time.perf_counter()
-    return {"seconds": end - loaded, "load_seconds": loaded - start, "documents": count,
-            "bytes": du(directory), **_self_rss()}
+    return {
+        "seconds": end - loaded,
+        "load_seconds": loaded - start,
+        "documents": count,
+        "bytes": du(directory),
+        **_self_rss(),
+    }
 
 
 def _generate_chunk(task: tuple[int, int, int]) -> list[str]:
@@ -258,7 +269,7 @@ def _read_corpus(path: Path) -> Iterator[dict[str, str]]:
 
 VARIANTS = {
     "compound": "ix.writer(..., compound=True): each segment in one .seg file, memory-mapped when opened "
-                "(Whoosh's default; build_index writes separate files)",
+    "(Whoosh's default; build_index writes separate files)",
 }
 
 
@@ -266,7 +277,6 @@ def apply_variant(variant: str) -> None:
     """What-if builds for the report's recommendations, patched in from outside painguide/search.py
     (this process only): see VARIANTS."""
     from whoosh import index as whoosh_index
-
 
     for name in filter(None, variant.split("+")):
         if name == "compound":
@@ -281,8 +291,9 @@ def apply_variant(variant: str) -> None:
             raise ValueError(f"unknown variant {name!r}; known: {', '.join(VARIANTS)}")
 
 
-def job_build_synth(corpus: str, build_dir: str, procs: int, limitmb: int, seed: int,
-                    variant: str = "") -> dict[str, Any]:
+def job_build_synth(
+    corpus: str, build_dir: str, procs: int, limitmb: int, seed: int, variant: str = ""
+) -> dict[str, Any]:
     """build_index over a JSON-lines corpus (read as it is indexed), then lay the index out as a
     release `painguide serve` can open: build/current -> releases/<id>/{index,catalog.json}."""
     from painguide import build, search
@@ -293,15 +304,16 @@ def job_build_synth(corpus: str, build_dir: str, procs: int, limitmb: int, seed:
     release = out / build.RELEASES / f"synthetic-{procs}p{limitmb}m"
     release.mkdir(parents=True)
     start = time.perf_counter()
-    count = search.build_index(_read_corpus(Path(corpus)), release / "index",
-                               synonyms=_vocab(seed).synonyms, procs=procs, limitmb=limitmb)
+    count = search.build_index(
+        _read_corpus(Path(corpus)), release / "index", synonyms=_vocab(seed).synonyms, procs=procs, limitmb=limitmb
+    )
     seconds = time.perf_counter() - start
     (release / "catalog.json").write_text(json.dumps({"entries": [], "modules": [], "sources": [], "glossary": []}))
     build.publish(out, release)
-    segments = len(list((release / "index").glob("*.seg"))) or len({p.name.split(".")[0]
-                                                                    for p in (release / "index").glob("*.trm")})
-    return {"seconds": seconds, "documents": count, "bytes": du(release / "index"), "segments": segments,
-            **_self_rss()}
+    segments = len(list((release / "index").glob("*.seg"))) or len(
+        {p.name.split(".")[0] for p in (release / "index").glob("*.trm")}
+    )
+    return {"seconds": seconds, "documents": count, "bytes": du(release / "index"), "segments": segments, **_self_rss()}
 
 
 def job_query(index_dir: str, queries_file: str, budget: float) -> dict[str, Any]:
@@ -335,16 +347,27 @@ def job_query(index_dir: str, queries_file: str, budget: float) -> dict[str, Any
         ix.search(q)
         cached.append((time.perf_counter() - t0) * 1000)
     return {
-        "open_seconds": opened, "rss_open_mb": rss_open, "n": len(uncached), "of": len(measured),
-        "uncached": uncached, "cpu": cpu, "kinds": kinds, "totals": totals, "cached": cached,
+        "open_seconds": opened,
+        "rss_open_mb": rss_open,
+        "n": len(uncached),
+        "of": len(measured),
+        "uncached": uncached,
+        "cpu": cpu,
+        "kinds": kinds,
+        "totals": totals,
+        "cached": cached,
         "slowest": sorted(slow, reverse=True)[:5],
-        "documents": ix.documents, **_self_rss(),
+        "documents": ix.documents,
+        **_self_rss(),
     }
 
 
 JOBS: dict[str, Callable[..., dict[str, Any]]] = {
-    "build-real": job_build_real, "index-real": job_index_real, "generate": job_generate,
-    "build-synth": job_build_synth, "query": job_query,
+    "build-real": job_build_real,
+    "index-real": job_index_real,
+    "generate": job_generate,
+    "build-synth": job_build_synth,
+    "query": job_query,
 }
 
 
@@ -403,9 +426,11 @@ class Server:
         self.port = free_port()
         env = {**os.environ, "PAINGUIDE_BUILD_DIR": str(build_dir), "PYTHONUNBUFFERED": "1"}
         env.update({f"PAINGUIDE_{name}": str(value) for name, value in (caches or {}).items()})
-        code = (f"import sys; sys.path.insert(0, {CODE or str(ROOT)!r}); "
-                "import uvicorn; uvicorn.run('api.app:create_app', factory=True, host='127.0.0.1', "
-                f"port={self.port}, workers=1, log_level={'info' if access_log else 'warning'!r})")
+        code = (
+            f"import sys; sys.path.insert(0, {CODE or str(ROOT)!r}); "
+            "import uvicorn; uvicorn.run('api.app:create_app', factory=True, host='127.0.0.1', "
+            f"port={self.port}, workers=1, log_level={'info' if access_log else 'warning'!r})"
+        )
         self.proc = subprocess.Popen([PY, "-c", code], cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
         self.base = f"http://127.0.0.1:{self.port}"
         deadline = time.time() + 120
@@ -443,14 +468,15 @@ def wrk(url: str, script: Path, duration: int, connections: int, threads: int = 
     cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "-s", str(script), url]
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 60, check=True).stdout
     line = next(ln for ln in out.splitlines() if ln.startswith("WRKJSON "))
-    data = json.loads(line[len("WRKJSON "):])
+    data = json.loads(line[len("WRKJSON ") :])
     data["rps"] = data["requests"] / (data["duration_us"] / 1e6)
     data["errors"] = sum(v for k, v in data.items() if k.startswith("err_"))
     return data
 
 
-def http_bench(label: str, build_dir: Path, queries: list[str], out: Path, duration: int,
-               connections: int, access_log: bool) -> list[dict[str, Any]]:
+def http_bench(
+    label: str, build_dir: Path, queries: list[str], out: Path, duration: int, connections: int, access_log: bool
+) -> list[dict[str, Any]]:
     """/health and /search on one server per cache setup: both caches on as shipped (warmed up), the
     search-result cache alone (warmed up: what a response costs when only routing, validation and
     rendering are left), and no cache at all. Every row carries the /health of its own server."""
@@ -460,8 +486,11 @@ def http_bench(label: str, build_dir: Path, queries: list[str], out: Path, durat
     health_lua.write_text(WRK_DONE)
     search_lua.write_text(WRK_SEARCH % {"file": qfile} + WRK_DONE)
     rows = []
-    setups = [("cache on (warm)", {}), ("results cache only (warm)", {"RESPONSE_CACHE_SIZE": 0}),
-              ("cache off", {"RESPONSE_CACHE_SIZE": 0, "SEARCH_CACHE_SIZE": 0})]
+    setups = [
+        ("cache on (warm)", {}),
+        ("results cache only (warm)", {"RESPONSE_CACHE_SIZE": 0}),
+        ("cache off", {"RESPONSE_CACHE_SIZE": 0, "SEARCH_CACHE_SIZE": 0}),
+    ]
     for name, caches in setups:
         server = Server(build_dir, caches=caches, access_log=access_log)
         try:
@@ -475,8 +504,16 @@ def http_bench(label: str, build_dir: Path, queries: list[str], out: Path, durat
             health = wrk(f"{server.base}/api/v1/health", health_lua, duration, connections)
             log(f"HTTP {label}, {name}: wrk /search for {duration} s")
             found = wrk(f"{server.base}/api/v1/search", search_lua, duration, connections)
-            rows.append({"corpus": label, "cache": name, "health": health, "search": found,
-                         "warmup_s": warm, "server_rss_mb": server.rss_mb()})
+            rows.append(
+                {
+                    "corpus": label,
+                    "cache": name,
+                    "health": health,
+                    "search": found,
+                    "warmup_s": warm,
+                    "server_rss_mb": server.rss_mb(),
+                }
+            )
         finally:
             server.stop()
     return rows
@@ -495,12 +532,23 @@ def query_summary(label: str, r: dict[str, Any]) -> dict[str, Any]:
     for kind, ms in zip(r["kinds"], u, strict=True):
         by_kind.setdefault(kind, []).append(ms)
     return {
-        "corpus": label, "docs": r["documents"], "n": r["n"], "of": r["of"],
-        "p50": pct(u, 50), "p90": pct(u, 90), "p99": pct(u, 99), "max": max(u), "mean": statistics.mean(u),
-        "cpu_p50": pct(r["cpu"], 50), "cpu_p99": pct(r["cpu"], 99),
-        "cached_p50": pct(c, 50), "cached_p99": pct(c, 99),
+        "corpus": label,
+        "docs": r["documents"],
+        "n": r["n"],
+        "of": r["of"],
+        "p50": pct(u, 50),
+        "p90": pct(u, 90),
+        "p99": pct(u, 99),
+        "max": max(u),
+        "mean": statistics.mean(u),
+        "cpu_p50": pct(r["cpu"], 50),
+        "cpu_p99": pct(r["cpu"], 99),
+        "cached_p50": pct(c, 50),
+        "cached_p99": pct(c, 99),
         "by_kind": {k: (pct(v, 50), pct(v, 99), len(v)) for k, v in sorted(by_kind.items())},
-        "open_s": r["open_seconds"], "rss_open_mb": r["rss_open_mb"], "rss_peak_mb": r["self_maxrss_mb"],
+        "open_s": r["open_seconds"],
+        "rss_open_mb": r["rss_open_mb"],
+        "rss_peak_mb": r["self_maxrss_mb"],
         "mean_hits": statistics.mean(r["totals"]),
     }
 
@@ -549,20 +597,33 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--query-budget", type=float, default=240, help="max seconds of uncached queries per corpus")
     p.add_argument("--procs", type=int, default=2, help="build_index(procs=) for synthetic corpora")
     p.add_argument("--limitmb", type=int, default=256, help="build_index(limitmb=) for synthetic corpora")
-    p.add_argument("--baseline-max", type=int, default=10000,
-                   help="also build sizes up to this with build.py's defaults (procs=1, limitmb=128); 0: never")
+    p.add_argument(
+        "--baseline-max",
+        type=int,
+        default=10000,
+        help="also build sizes up to this with build.py's defaults (procs=1, limitmb=128); 0: never",
+    )
     p.add_argument("--build-timeout", type=float, default=40 * 60, help="seconds before a build is abandoned")
-    p.add_argument("--variants", default="compound",
-                   help="what-if builds (patched in this tool only); 'a+b' combines, 'a@N' only for size N: "
-                   f"{VARIANTS}")
+    p.add_argument(
+        "--variants",
+        default="compound",
+        help=f"what-if builds (patched in this tool only); 'a+b' combines, 'a@N' only for size N: {VARIANTS}",
+    )
     p.add_argument("--variant-sizes", default="10000", help="sizes that also get the --variants builds")
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--live-code", action="store_true",
-                   help="import painguide/ and api/ from the working tree instead of a snapshot taken at start")
+    p.add_argument(
+        "--live-code",
+        action="store_true",
+        help="import painguide/ and api/ from the working tree instead of a snapshot taken at start",
+    )
     p.add_argument("--access-log", action="store_true", help="uvicorn access log on (`painguide serve` default)")
     p.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
-    p.add_argument("--render", type=Path, metavar="RESULTS_JSON",
-                   help="print the report of an earlier run's results-*.json (no measuring)")
+    p.add_argument(
+        "--render",
+        type=Path,
+        metavar="RESULTS_JSON",
+        help="print the report of an earlier run's results-*.json (no measuring)",
+    )
     args = p.parse_args(argv)
     if args.render:
         saved = json.loads(args.render.read_text())
@@ -583,8 +644,11 @@ def main(argv: list[str] | None = None) -> int:
     code_dir = Path(CODE) if CODE else ROOT
     search_py = (code_dir / "painguide" / "search.py").read_bytes()
     env_info = {
-        "code": str(code_dir), "code_hash": code_hash(code_dir),
-        "python": platform.python_version(), "cpus": os.cpu_count(), "loadavg_start": os.getloadavg(),
+        "code": str(code_dir),
+        "code_hash": code_hash(code_dir),
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "loadavg_start": os.getloadavg(),
         "search_py_md5": hashlib.md5(search_py).hexdigest(),
         "mem_gb": round(os.sysconf("SC_PHYS_PAGES") * PAGE / 2**30, 1),
     }
@@ -604,9 +668,13 @@ def main(argv: list[str] | None = None) -> int:
     stamp = time.strftime("%Y%m%dT%H%M%S")
 
     def save() -> None:
-        (out / f"results-{stamp}.json").write_text(json.dumps(
-            {"env": env_info, "builds": builds, "latency": latencies, "http": http, "errors": errors},
-            indent=1, default=str))
+        (out / f"results-{stamp}.json").write_text(
+            json.dumps(
+                {"env": env_info, "builds": builds, "latency": latencies, "http": http, "errors": errors},
+                indent=1,
+                default=str,
+            )
+        )
 
     def guarded(name: str, fn: Callable[..., None], *fn_args: Any) -> None:
         try:
@@ -623,16 +691,37 @@ def main(argv: list[str] | None = None) -> int:
         full = run_job(["build-real", json.dumps({"out": str(real_build)})], timeout=args.build_timeout)
         log("real corpus: index only")
         idx = run_job(["index-real", json.dumps({"out": str(out / "real-index"), "procs": 1, "limitmb": 128})])
-        builds.append({"corpus": "real (full `painguide build`)", "docs": idx["documents"], "config": "1p/128MB",
-                       "seconds": full["seconds"], "cpu_s": full["job_cpu_s"], "bytes": None,
-                       "tree_rss_mb": full["tree_peak_rss_mb"], "maxrss_mb": full["self_maxrss_mb"]})
-        builds.append({"corpus": "real (index only)", "docs": idx["documents"], "config": "1p/128MB",
-                       "seconds": idx["seconds"], "cpu_s": idx["job_cpu_s"], "bytes": idx["bytes"],
-                       "tree_rss_mb": idx["tree_peak_rss_mb"], "maxrss_mb": idx["self_maxrss_mb"]})
+        builds.append(
+            {
+                "corpus": "real (full `painguide build`)",
+                "docs": idx["documents"],
+                "config": "1p/128MB",
+                "seconds": full["seconds"],
+                "cpu_s": full["job_cpu_s"],
+                "bytes": None,
+                "tree_rss_mb": full["tree_peak_rss_mb"],
+                "maxrss_mb": full["self_maxrss_mb"],
+            }
+        )
+        builds.append(
+            {
+                "corpus": "real (index only)",
+                "docs": idx["documents"],
+                "config": "1p/128MB",
+                "seconds": idx["seconds"],
+                "cpu_s": idx["job_cpu_s"],
+                "bytes": idx["bytes"],
+                "tree_rss_mb": idx["tree_peak_rss_mb"],
+                "maxrss_mb": idx["self_maxrss_mb"],
+            }
+        )
         latencies.append(measure_queries("real", Path(full["release"]) / "index", queries_file, args))
         if not args.skip_http:
-            http.extend(http_bench("real", real_build, [q for _, q in measured], out, args.duration,
-                                   args.connections, args.access_log))
+            http.extend(
+                http_bench(
+                    "real", real_build, [q for _, q in measured], out, args.duration, args.connections, args.access_log
+                )
+            )
 
     guarded("real corpus", real)
 
@@ -647,21 +736,52 @@ def main(argv: list[str] | None = None) -> int:
         bdir = out / (f"synth-{n}-{procs}p{limitmb}m" + (f"-{variant}" if variant else ""))
         log(f"{n:,} docs: building the index ({label})")
         try:
-            b = run_job(["build-synth", json.dumps({"corpus": str(corpus), "build_dir": str(bdir), "procs": procs,
-                                                    "limitmb": limitmb, "seed": args.seed, "variant": variant})],
-                        timeout=args.build_timeout)
+            b = run_job(
+                [
+                    "build-synth",
+                    json.dumps(
+                        {
+                            "corpus": str(corpus),
+                            "build_dir": str(bdir),
+                            "procs": procs,
+                            "limitmb": limitmb,
+                            "seed": args.seed,
+                            "variant": variant,
+                        }
+                    ),
+                ],
+                timeout=args.build_timeout,
+            )
         except subprocess.TimeoutExpired:
-            builds.append({"corpus": f"synthetic {n:,}", "docs": n, "config": label,
-                           "seconds": None, "note": f"timeout {args.build_timeout:.0f} s"})
+            builds.append(
+                {
+                    "corpus": f"synthetic {n:,}",
+                    "docs": n,
+                    "config": label,
+                    "seconds": None,
+                    "note": f"timeout {args.build_timeout:.0f} s",
+                }
+            )
             raise RuntimeError(f"build abandoned after {args.build_timeout:.0f} s") from None
         log(f"{n:,} docs: built in {b['seconds']:.1f} s")
-        builds.append({"corpus": f"synthetic {n:,}", "docs": b["documents"], "config": label,
-                       "seconds": b["seconds"], "cpu_s": b["job_cpu_s"], "bytes": b["bytes"],
-                       "tree_rss_mb": b["tree_peak_rss_mb"],
-                       "maxrss_mb": max(b["self_maxrss_mb"], b["children_maxrss_mb"]),
-                       "segments": b["segments"]})
-        latencies.append(measure_queries(f"synthetic {n:,} ({label}, {b['segments']} seg)",
-                                         bdir / "current" / "index", queries_file, args))
+        builds.append(
+            {
+                "corpus": f"synthetic {n:,}",
+                "docs": b["documents"],
+                "config": label,
+                "seconds": b["seconds"],
+                "cpu_s": b["job_cpu_s"],
+                "bytes": b["bytes"],
+                "tree_rss_mb": b["tree_peak_rss_mb"],
+                "maxrss_mb": max(b["self_maxrss_mb"], b["children_maxrss_mb"]),
+                "segments": b["segments"],
+            }
+        )
+        latencies.append(
+            measure_queries(
+                f"synthetic {n:,} ({label}, {b['segments']} seg)", bdir / "current" / "index", queries_file, args
+            )
+        )
         log(f"{n:,} docs: p50 {latencies[-1]['p50']:.1f} ms, p99 {latencies[-1]['p99']:.1f} ms")
         return bdir
 
@@ -678,9 +798,20 @@ def main(argv: list[str] | None = None) -> int:
             guarded(f"synthetic {n:,} {procs}p/{limitmb}MB {variant}".strip(), synthetic, n, procs, limitmb, variant)
         build_dir = out / f"synth-{n}-{args.procs}p{args.limitmb}m"
         if not args.skip_http and n in http_sizes and (build_dir / "current").exists():
-            guarded(f"HTTP synthetic {n:,}", lambda n=n, d=build_dir: http.extend(http_bench(
-                f"synthetic {n:,}", d, [q for _, q in measured], out, args.duration, args.connections,
-                args.access_log)))
+            guarded(
+                f"HTTP synthetic {n:,}",
+                lambda n=n, d=build_dir: http.extend(
+                    http_bench(
+                        f"synthetic {n:,}",
+                        d,
+                        [q for _, q in measured],
+                        out,
+                        args.duration,
+                        args.connections,
+                        args.access_log,
+                    )
+                ),
+            )
 
     env_info["loadavg_end"] = os.getloadavg()
     env_info["total_minutes"] = (time.perf_counter() - started) / 60
@@ -692,8 +823,14 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def render(builds: list[dict[str, Any]], lat: list[dict[str, Any]], http: list[dict[str, Any]],
-           args: argparse.Namespace, env: dict[str, Any], errors: Sequence[str] = ()) -> str:
+def render(
+    builds: list[dict[str, Any]],
+    lat: list[dict[str, Any]],
+    http: list[dict[str, Any]],
+    args: argparse.Namespace,
+    env: dict[str, Any],
+    errors: Sequence[str] = (),
+) -> str:
     parts = [
         f"PainGuide benchmark: {env['cpus']} CPUs, {env['mem_gb']} GB, Python {env['python']}, "
         f"search.py md5 {env['search_py_md5'][:12]} (code {env['code_hash'][:12]}"
@@ -701,45 +838,143 @@ def render(builds: list[dict[str, Any]], lat: list[dict[str, Any]], http: list[d
         "load average at start "
         f"{env['loadavg_start'][0]:.2f}, at end {env['loadavg_end'][0]:.2f}, {env['total_minutes']:.1f} min",
         "",
-        table("Index build (seconds = build_index/painguide build wall time; CPU s include child processes; "
-              "RSS peak = whole process tree, sampled)",
-              ["corpus", "docs", "procs/limitmb", "build s", "CPU s", "index MB", "segments", "RSS peak MB",
-               "max single-proc RSS MB"],
-              [[b["corpus"], b["docs"], b["config"], b.get("seconds"), b.get("cpu_s"),
-                b["bytes"] / 2**20 if b.get("bytes") else None, b.get("segments"), b.get("tree_rss_mb"),
-                b.get("maxrss_mb")] for b in builds]),
+        table(
+            "Index build (seconds = build_index/painguide build wall time; CPU s include child processes; "
+            "RSS peak = whole process tree, sampled)",
+            [
+                "corpus",
+                "docs",
+                "procs/limitmb",
+                "build s",
+                "CPU s",
+                "index MB",
+                "segments",
+                "RSS peak MB",
+                "max single-proc RSS MB",
+            ],
+            [
+                [
+                    b["corpus"],
+                    b["docs"],
+                    b["config"],
+                    b.get("seconds"),
+                    b.get("cpu_s"),
+                    b["bytes"] / 2**20 if b.get("bytes") else None,
+                    b.get("segments"),
+                    b.get("tree_rss_mb"),
+                    b.get("maxrss_mb"),
+                ]
+                for b in builds
+            ],
+        ),
         "",
-        table(f"In-process SearchIndex.search latency, ms ({args.queries} distinct realistic queries; uncached = "
-              "first time each query is seen; cached = the same queries again)",
-              ["corpus", "queries", "p50", "p90", "p99", "max", "mean", "CPU p50", "CPU p99", "cached p50",
-               "cached p99", "mean hits", "open s", "RSS open MB", "RSS peak MB"],
-              [[r["corpus"], f"{r['n']}/{r['of']}", r["p50"], r["p90"], r["p99"], r["max"], r["mean"],
-                r["cpu_p50"], r["cpu_p99"], r["cached_p50"], r["cached_p99"], r["mean_hits"], r["open_s"],
-                r["rss_open_mb"], r["rss_peak_mb"]]
-               for r in lat]),
+        table(
+            f"In-process SearchIndex.search latency, ms ({args.queries} distinct realistic queries; uncached = "
+            "first time each query is seen; cached = the same queries again)",
+            [
+                "corpus",
+                "queries",
+                "p50",
+                "p90",
+                "p99",
+                "max",
+                "mean",
+                "CPU p50",
+                "CPU p99",
+                "cached p50",
+                "cached p99",
+                "mean hits",
+                "open s",
+                "RSS open MB",
+                "RSS peak MB",
+            ],
+            [
+                [
+                    r["corpus"],
+                    f"{r['n']}/{r['of']}",
+                    r["p50"],
+                    r["p90"],
+                    r["p99"],
+                    r["max"],
+                    r["mean"],
+                    r["cpu_p50"],
+                    r["cpu_p99"],
+                    r["cached_p50"],
+                    r["cached_p99"],
+                    r["mean_hits"],
+                    r["open_s"],
+                    r["rss_open_mb"],
+                    r["rss_peak_mb"],
+                ]
+                for r in lat
+            ],
+        ),
         "",
-        table("Uncached latency by query kind, ms: p50 / p99 (count)",
-              ["corpus", *sorted({k for r in lat for k in r["by_kind"]})],
-              [[r["corpus"], *[("{:.1f} / {:.1f} ({:d})".format(*r["by_kind"][k])) if k in r["by_kind"] else "-"
-                               for k in sorted({k for r in lat for k in r["by_kind"]})]] for r in lat]),
+        table(
+            "Uncached latency by query kind, ms: p50 / p99 (count)",
+            ["corpus", *sorted({k for r in lat for k in r["by_kind"]})],
+            [
+                [
+                    r["corpus"],
+                    *[
+                        ("{:.1f} / {:.1f} ({:d})".format(*r["by_kind"][k])) if k in r["by_kind"] else "-"
+                        for k in sorted({k for r in lat for k in r["by_kind"]})
+                    ],
+                ]
+                for r in lat
+            ],
+        ),
     ]
-    slow_rows = [[r["corpus"], f"{cpu:.0f}", f"{wall:.0f}", kind, q[:60], total]
-                 for r in lat for cpu, wall, kind, q, total in r.get("slowest", [])[:3]]
+    slow_rows = [
+        [r["corpus"], f"{cpu:.0f}", f"{wall:.0f}", kind, q[:60], total]
+        for r in lat
+        for cpu, wall, kind, q, total in r.get("slowest", [])[:3]
+    ]
     if slow_rows:
-        parts += ["", table("Slowest uncached queries, ms",
-                            ["corpus", "CPU", "wall", "kind", "query", "hits"], slow_rows)]
+        parts += [
+            "",
+            table("Slowest uncached queries, ms", ["corpus", "CPU", "wall", "kind", "query", "hits"], slow_rows),
+        ]
     if http:
         rows = []
         for h in http:
             hh, s = h["health"], h["search"]
-            rows.append([h["corpus"], h["cache"], hh["rps"], hh["p50_us"] / 1000, hh["p99_us"] / 1000,
-                         s["rps"], s["p50_us"] / 1000, s["p99_us"] / 1000, s["rps"] / hh["rps"],
-                         f"{hh['errors']}/{s['errors']}", h["server_rss_mb"]])
-        parts += ["", table(
-            f"HTTP, uvicorn 1 worker on 127.0.0.1, wrk {args.connections} connections, {args.duration} s per run "
-            f"(access log {'on' if args.access_log else 'off'}); latency ms",
-            ["corpus", "search cache", "health req/s", "health p50", "health p99", "search req/s",
-             "search p50", "search p99", "search/health", "errors h/s", "server RSS MB"], rows)]
+            rows.append(
+                [
+                    h["corpus"],
+                    h["cache"],
+                    hh["rps"],
+                    hh["p50_us"] / 1000,
+                    hh["p99_us"] / 1000,
+                    s["rps"],
+                    s["p50_us"] / 1000,
+                    s["p99_us"] / 1000,
+                    s["rps"] / hh["rps"],
+                    f"{hh['errors']}/{s['errors']}",
+                    h["server_rss_mb"],
+                ]
+            )
+        parts += [
+            "",
+            table(
+                f"HTTP, uvicorn 1 worker on 127.0.0.1, wrk {args.connections} connections, {args.duration} s per run "
+                f"(access log {'on' if args.access_log else 'off'}); latency ms",
+                [
+                    "corpus",
+                    "search cache",
+                    "health req/s",
+                    "health p50",
+                    "health p99",
+                    "search req/s",
+                    "search p50",
+                    "search p99",
+                    "search/health",
+                    "errors h/s",
+                    "server RSS MB",
+                ],
+                rows,
+            ),
+        ]
     if any("+" in b["config"] for b in builds):
         parts += ["", "What-if build variants (patched in by bench/run.py only, painguide/ untouched):"]
         parts += [f"  +{name}: {text}" for name, text in VARIANTS.items()]
@@ -763,42 +998,71 @@ def goals(builds: list[dict[str, Any]], lat: list[dict[str, Any]], http: list[di
         # The goal's setup is the server as shipped: the result cache is one of the issue's levers.
         # With the cache off, the rows say what every first-time query costs (information, not a goal).
         goal = h["cache"].startswith("cache on")
-        row(f"(a) real, HTTP, {h['cache']}: search req/s >= 50% of /health",
+        row(
+            f"(a) real, HTTP, {h['cache']}: search req/s >= 50% of /health",
             f"{h['search']['rps']:.0f} / {h['health']['rps']:.0f} = {ratio:.0%}",
-            ratio >= GOALS["http_ratio"] if goal else None)
-        row(f"(a) real, HTTP, {h['cache']}: search p99 < 50 ms", f"{p99:.1f} ms",
-            p99 < GOALS["http_p99"] if goal else None)
+            ratio >= GOALS["http_ratio"] if goal else None,
+        )
+        row(
+            f"(a) real, HTTP, {h['cache']}: search p99 < 50 ms",
+            f"{p99:.1f} ms",
+            p99 < GOALS["http_p99"] if goal else None,
+        )
     for r in lat:
         if r["docs"] == 10000:
-            row(f"(b) 10k in-process p50 <= 10 ms [{r['corpus']}]", f"{r['p50']:.1f} ms",
-                r["p50"] <= GOALS["p50_10k"], "18 ms")
-            row(f"(b) 10k in-process p99 <= 60 ms [{r['corpus']}]", f"{r['p99']:.1f} ms",
-                r["p99"] <= GOALS["p99_10k"], "203 ms")
+            row(
+                f"(b) 10k in-process p50 <= 10 ms [{r['corpus']}]",
+                f"{r['p50']:.1f} ms",
+                r["p50"] <= GOALS["p50_10k"],
+                "18 ms",
+            )
+            row(
+                f"(b) 10k in-process p99 <= 60 ms [{r['corpus']}]",
+                f"{r['p99']:.1f} ms",
+                r["p99"] <= GOALS["p99_10k"],
+                "203 ms",
+            )
     for b in builds:
         if b["docs"] == 10000 and b["corpus"].startswith("synthetic"):
             sec = b.get("seconds")
             # single-process builds are the baseline; the multi-process writer is the issue's lever
             baseline = b["config"].startswith("1p/")
-            row(f"(b) 10k build <= 60 s [{b['config']}{', baseline' if baseline else ''}]",
+            row(
+                f"(b) 10k build <= 60 s [{b['config']}{', baseline' if baseline else ''}]",
                 "timeout" if sec is None else f"{sec:.0f} s",
-                None if sec is None or baseline else sec <= GOALS["build_10k"], "82 s")
+                None if sec is None or baseline else sec <= GOALS["build_10k"],
+                "82 s",
+            )
         if b["docs"] == 100000:
             sec = b.get("seconds")
-            row(f"(c) 100k builds with bounded memory [{b['config']}]",
-                "timeout" if sec is None else f"{sec / 60:.1f} min, RSS peak {b['tree_rss_mb']:.0f} MB "
-                f"(largest process {b['maxrss_mb']:.0f} MB)", sec is not None, "15 min, 1,150 MB")
+            row(
+                f"(c) 100k builds with bounded memory [{b['config']}]",
+                "timeout"
+                if sec is None
+                else f"{sec / 60:.1f} min, RSS peak {b['tree_rss_mb']:.0f} MB "
+                f"(largest process {b['maxrss_mb']:.0f} MB)",
+                sec is not None,
+                "15 min, 1,150 MB",
+            )
     for r in lat:
         if r["docs"] == 100000:
-            row(f"(c) 100k answers [{r['corpus']}]",
-                f"p50 {r['p50']:.0f} ms, p99 {r['p99']:.0f} ms, RSS {r['rss_peak_mb']:.0f} MB", None,
-                "p50 188 ms, p99 2 s")
+            row(
+                f"(c) 100k answers [{r['corpus']}]",
+                f"p50 {r['p50']:.0f} ms, p99 {r['p99']:.0f} ms, RSS {r['rss_peak_mb']:.0f} MB",
+                None,
+                "p50 188 ms, p99 2 s",
+            )
         if r["docs"] == 1000:
             row(f"1k in-process p50 (issue: naive 7.4 ms) [{r['corpus']}]", f"{r['p50']:.1f} ms", None, "7.4 ms")
     for h in http:
         if h["corpus"].startswith("synthetic"):
-            row(f"{h['corpus']} over HTTP, {h['cache']} (issue: 20-25 req/s vs ~6,800 /health)",
+            row(
+                f"{h['corpus']} over HTTP, {h['cache']} (issue: 20-25 req/s vs ~6,800 /health)",
                 f"{h['search']['rps']:.0f} req/s vs {h['health']['rps']:.0f} /health, "
-                f"p99 {h['search']['p99_us'] / 1000:.0f} ms", None, "20-25 req/s")
+                f"p99 {h['search']['p99_us'] / 1000:.0f} ms",
+                None,
+                "20-25 req/s",
+            )
     return table("Goals", ["goal", "measured", "issue (naive)", "status"], rows)
 
 

@@ -35,31 +35,107 @@ SYNTHETIC_WORDS = 40_000
 PHRASE_SHARE = 0.25  # share of body words copied as 2-5 word runs of real text
 
 TYPES = [  # (type, weight): the real corpus's mix
-    ("treatment", 33), ("barrier", 10), ("data-element", 10), ("module", 10),
-    ("team-question", 8), ("topic", 7), ("component", 5),
+    ("treatment", 33),
+    ("barrier", 10),
+    ("data-element", 10),
+    ("module", 10),
+    ("team-question", 8),
+    ("topic", 7),
+    ("component", 5),
 ]
 COMPONENTS = [
-    "medications", "behavioral-health", "complementary-integrative-health",
-    "interventional-procedures", "restorative-therapies",
+    "medications",
+    "behavioral-health",
+    "complementary-integrative-health",
+    "interventional-procedures",
+    "restorative-therapies",
 ]
 AUDIENCES = [("clinician,patient,trainer", 55), ("clinician,trainer", 18), ("trainer", 10)]
 SECTIONS = {
-    "treatment": "treatments", "barrier": "barriers", "data-element": "data-elements", "module": "modules",
-    "team-question": "team", "topic": "topics", "component": "components",
+    "treatment": "treatments",
+    "barrier": "barriers",
+    "data-element": "data-elements",
+    "module": "modules",
+    "team-question": "team",
+    "topic": "topics",
+    "component": "components",
 }
 
 _PREFIXES = [
-    "arthro", "cardio", "cervico", "chondro", "dermo", "encephalo", "fibro", "gastro", "hemo", "hepato",
-    "lumbo", "myelo", "myo", "nephro", "neuro", "osteo", "patello", "pharmaco", "psycho", "radiculo",
-    "sacro", "spondylo", "teno", "thoraco", "vaso", "angio", "costo", "sclero", "synovio", "plantar",
+    "arthro",
+    "cardio",
+    "cervico",
+    "chondro",
+    "dermo",
+    "encephalo",
+    "fibro",
+    "gastro",
+    "hemo",
+    "hepato",
+    "lumbo",
+    "myelo",
+    "myo",
+    "nephro",
+    "neuro",
+    "osteo",
+    "patello",
+    "pharmaco",
+    "psycho",
+    "radiculo",
+    "sacro",
+    "spondylo",
+    "teno",
+    "thoraco",
+    "vaso",
+    "angio",
+    "costo",
+    "sclero",
+    "synovio",
+    "plantar",
 ]
 _SUFFIXES = [
-    "algia", "itis", "pathy", "ectomy", "otomy", "plasty", "osis", "genic", "logy", "lysis", "desis",
-    "dynia", "trophy", "spasm", "tropic", "scopy", "gram", "plegia", "malacia", "stenosis",
+    "algia",
+    "itis",
+    "pathy",
+    "ectomy",
+    "otomy",
+    "plasty",
+    "osis",
+    "genic",
+    "logy",
+    "lysis",
+    "desis",
+    "dynia",
+    "trophy",
+    "spasm",
+    "tropic",
+    "scopy",
+    "gram",
+    "plegia",
+    "malacia",
+    "stenosis",
 ]
 _DRUG_ENDINGS = [
-    "azole", "oxetine", "pril", "sartan", "mab", "statin", "caine", "profen", "codone", "morphone",
-    "pentin", "gabalin", "triptan", "olol", "afil", "dronate", "lukast", "tidine", "prazole", "zepam",
+    "azole",
+    "oxetine",
+    "pril",
+    "sartan",
+    "mab",
+    "statin",
+    "caine",
+    "profen",
+    "codone",
+    "morphone",
+    "pentin",
+    "gabalin",
+    "triptan",
+    "olol",
+    "afil",
+    "dronate",
+    "lukast",
+    "tidine",
+    "prazole",
+    "zepam",
 ]
 _SYLLABLES = [c + v for c in "bcdfghklmnprstvz" for v in "aeiou"]
 _WORD = re.compile(r"[a-z]+")
@@ -112,7 +188,7 @@ class Vocabulary:
         known = set(real)
         extra = [w for w in _medical_words(synthetic, seed) if w not in known]
         words = real + extra
-        cum_weights = list(itertools.accumulate(1.0 / (rank ** ZIPF_S) for rank in range(1, len(words) + 1)))
+        cum_weights = list(itertools.accumulate(1.0 / (rank**ZIPF_S) for rank in range(1, len(words) + 1)))
         return cls(words, cum_weights, stream, titles, aliases, search.synonym_groups(catalog), len(real))
 
     def sample(self, rng: random.Random, n: int) -> list[str]:
@@ -154,10 +230,31 @@ def document(i: int, vocab: Vocabulary, seed: int = 1) -> dict[str, str]:
     title = f"{base} {vocab.words[vocab.real_words + rng.randrange(len(vocab.words) - vocab.real_words)]}"
     aliases = [rng.choice(vocab.aliases) for _ in range(rng.randint(2, 6))]
     aliases += [" ".join(vocab.sample(rng, rng.randint(1, 3))) for _ in range(rng.randint(1, 4))]
-    tags = ",".join(sorted({rng.choice(["non-opioid", "self-management", "opioid-safety", "policy",
-                                        "medications", "monitoring", "barriers", "access", "data",
-                                        "clinicians", "education", "assessment", "rural", "telehealth"])
-                            for _ in range(rng.randint(1, 4))}))
+    tags = ",".join(
+        sorted(
+            {
+                rng.choice(
+                    [
+                        "non-opioid",
+                        "self-management",
+                        "opioid-safety",
+                        "policy",
+                        "medications",
+                        "monitoring",
+                        "barriers",
+                        "access",
+                        "data",
+                        "clinicians",
+                        "education",
+                        "assessment",
+                        "rural",
+                        "telehealth",
+                    ]
+                )
+                for _ in range(rng.randint(1, 4))
+            }
+        )
+    )
     doc = {
         "id": doc_id,
         "type": kind,

@@ -1,19 +1,18 @@
 """Trainer pages: one page, handout and answer key per module, the index and the assignment builder.
 
 The knowledge check and the builder run in the browser with no server (assets/javascripts/*.js);
-these pages only carry the data they need, escaped, in plain HTML forms.
+these pages only carry the data they need; the forms come from templates (painguide.widgets).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
-from painguide import urls
+from painguide import urls, widgets
 from painguide.catalog import Catalog
 from painguide.pages import bullets, date, front_matter, indent, link, md_text, nav_label, numbered, section
-from painguide.render import escape
+from painguide.widgets import Slots
 
 ROLE_LABEL = {
     "clinicians": "Clinicians",
@@ -52,25 +51,7 @@ def _vignette(module: Any, level: int = 2) -> str:
     )
 
 
-def _quiz(module: Any) -> str:
-    """A self-marking knowledge check: plain HTML; quiz.js adds feedback without a server."""
-    parts = [f'<form class="pg-quiz" data-module="{escape(module.id)}" aria-label="Knowledge check">']
-    for i, q in enumerate(module.questions, 1):
-        name = f"q{i}"
-        parts.append(f'<fieldset class="pg-question" data-answer="{q.choices.index(q.answer)}">')
-        parts.append(f"<legend>{i}. {escape(q.prompt)}</legend>")
-        for j, choice in enumerate(q.choices):
-            parts.append(f'<label><input type="radio" name="{name}" value="{j}"> {escape(choice)}</label>')
-        parts.append('<p class="pg-feedback" role="status" aria-live="polite" hidden></p>')
-        parts.append(f'<p class="pg-explanation" hidden>{escape(q.explanation)}</p>')
-        parts.append("</fieldset>")
-    parts.append('<button class="md-button md-button--primary" type="submit">Check my answers</button>')
-    parts.append('<p class="pg-score" role="status" aria-live="polite"></p>')
-    parts.append("</form>")
-    return "\n".join(parts)
-
-
-def module_page(module: Any, catalog: Catalog) -> str:
+def module_page(module: Any, catalog: Catalog, slots: Slots) -> str:
     src = urls.module_page(module.id)
     out = [
         front_matter(module.title, module.summary, ["Curriculum module", "For trainers"]),
@@ -92,7 +73,7 @@ def module_page(module: Any, catalog: Catalog) -> str:
         section(
             "Knowledge check",
             "Choose one answer for each question, then check your answers. "
-            "Nothing is sent anywhere.\n\n" + _quiz(module),
+            "Nothing is sent anywhere." + slots.put(widgets.render("quiz.html", module=module)),
             2,
         ),
         section(f"Assignment: {md_text(module.assignment.title)}", module.assignment.instructions, 2),
@@ -101,17 +82,17 @@ def module_page(module: Any, catalog: Catalog) -> str:
     return "\n".join(out)
 
 
-def handout_page(module: Any, catalog: Catalog) -> str:
+def handout_page(module: Any, catalog: Catalog, slots: Slots) -> str:
     src = urls.module_page(module.id, "handout")
     questions = "\n\n".join(
-        f"{i}. {escape(q.prompt)}\n\n" + indent("\n".join(f"- [ ] {escape(c)}" for c in q.choices), 3)
+        f"{i}. {md_text(q.prompt)}\n\n" + indent("\n".join(f"- [ ] {md_text(c)}" for c in q.choices), 3)
         for i, q in enumerate(module.questions, 1)
     )
     return "\n".join(
         [
             front_matter(f"{module.title}: learner handout", module.summary, ["Curriculum module"]),
             f"# {md_text(module.title)}: learner handout\n",
-            '<button class="md-button pg-print" type="button" hidden>Print this handout</button>\n',
+            slots.put(widgets.render("print.html", label="Print this handout", hidden=True)),
             f"{_facts(module)}\n\n**Name:** ____________________  **Date:** ____________\n",
             section("What you will be able to do", bullets(map(md_text, module.objectives)), 2),
             section("Read, in this order", _lessons(src, module, catalog), 2),
@@ -122,7 +103,7 @@ def handout_page(module: Any, catalog: Catalog) -> str:
     )
 
 
-def answers_page(module: Any, catalog: Catalog) -> str:
+def answers_page(module: Any, catalog: Catalog, slots: Slots) -> str:
     src = urls.module_page(module.id, "answers")
     items = []
     for i, q in enumerate(module.questions, 1):
@@ -141,7 +122,7 @@ def answers_page(module: Any, catalog: Catalog) -> str:
             ),
             f"# {md_text(module.title)}: answer key\n",
             '!!! warning "For trainers"\n    Keep this page for facilitators; learners use the handout.\n',
-            '<button class="md-button pg-print" type="button" hidden>Print the answer key</button>\n',
+            slots.put(widgets.render("print.html", label="Print the answer key", hidden=True)),
             "\n\n".join(items) + "\n",
         ]
     )
@@ -173,7 +154,7 @@ def trainers_index(catalog: Catalog) -> str:
     )
 
 
-def builder_page(catalog: Catalog) -> str:
+def builder_page(catalog: Catalog, slots: Slots) -> str:
     """Pick modules, a group and due dates; get a printable sheet and a link that reopens it."""
     data = [
         {
@@ -184,12 +165,6 @@ def builder_page(catalog: Catalog) -> str:
         }
         for m in modules_in_order(catalog)
     ]
-    choices = "\n".join(
-        f'<li><label><input type="checkbox" name="module" value="{escape(m["id"])}"> {escape(m["title"])} '
-        f'({m["minutes"]} min)</label> <label class="pg-due">Due <input type="date" name="due-{escape(m["id"])}" '
-        f'aria-label="Due date for {escape(m["title"])}"></label></li>'
-        for m in data
-    )
     return "\n".join(
         [
             front_matter(
@@ -201,14 +176,7 @@ def builder_page(catalog: Catalog) -> str:
             "Choose modules and due dates for a group. The sheet below updates as you go; print it, or copy the "
             "link: it carries your choices, so anyone who opens it sees the same sheet. "
             "Nothing is stored on a server.\n",
-            f'<form class="pg-builder" aria-label="Assignment builder" data-modules="{escape(json.dumps(data))}">',
-            '<p><label for="pg-group">Group name</label><br><input id="pg-group" name="group" type="text" '
-            'maxlength="80" autocomplete="off"></p>',
-            f'<fieldset><legend>Modules</legend><ul class="pg-module-choices">\n{choices}\n</ul></fieldset>',
-            '<p><button class="md-button md-button--primary pg-copy" type="button">Copy link</button> '
-            '<button class="md-button pg-print" type="button">Print sheet</button></p>',
-            '<p><label for="pg-link">Shareable link</label><br><input id="pg-link" type="url" readonly></p>',
-            "</form>",
+            slots.put(widgets.render("builder.html", modules=data)),
             '<section class="pg-sheet" aria-label="Assignment sheet" aria-live="polite"></section>\n',
         ]
     )
@@ -225,13 +193,13 @@ def modules_in_order(catalog: Catalog) -> list[Any]:
     return done
 
 
-def generate(catalog: Catalog) -> Iterator[tuple[str, str]]:
+def generate(catalog: Catalog, slots: Slots) -> Iterator[tuple[str, str]]:
     yield "trainers/index.md", trainers_index(catalog)
-    yield "trainers/assign.md", builder_page(catalog)
+    yield "trainers/assign.md", builder_page(catalog, slots)
     for module in catalog.modules.values():
-        yield urls.module_page(module.id), module_page(module, catalog)
-        yield urls.module_page(module.id, "handout"), handout_page(module, catalog)
-        yield urls.module_page(module.id, "answers"), answers_page(module, catalog)
+        yield urls.module_page(module.id), module_page(module, catalog, slots)
+        yield urls.module_page(module.id, "handout"), handout_page(module, catalog, slots)
+        yield urls.module_page(module.id, "answers"), answers_page(module, catalog, slots)
 
 
 def nav(catalog: Catalog) -> list[Any]:

@@ -9,6 +9,7 @@ replaces a regex blocklist that was both easy to step around (``<svg/onload>``) 
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -79,8 +80,9 @@ CONTENT_ATTRIBUTES: dict[str, set[str]] = {
     "td": {"align"},
     "ol": {"start"},
 }
-# What MkDocs Material and our own templates add around content (tabs, permalinks, the quiz and builder forms,
-# the logo). Generated markup only: never valid in a content field. No base, meta, link, script, style, iframe.
+# What MkDocs Material adds around content in a page body (content tabs are radio inputs and labels,
+# permalinks, admonitions, icons). Never valid in a content field. No form, button, select, img, base, meta,
+# link, script, style or iframe: the site's own widgets are inserted after sanitizing (painguide.widgets).
 PAGE_TAGS = CONTENT_TAGS | frozenset(
     [
         "section",
@@ -93,16 +95,8 @@ PAGE_TAGS = CONTENT_TAGS | frozenset(
         "h6",
         "input",
         "label",
-        "img",
         "figure",
         "figcaption",
-        "button",
-        "form",
-        "select",
-        "option",
-        "fieldset",
-        "legend",
-        "output",
         "svg",
         "path",
         "time",
@@ -111,17 +105,11 @@ PAGE_TAGS = CONTENT_TAGS | frozenset(
 PAGE_ATTRIBUTES: dict[str, set[str]] = {
     "*": {"class", "id", "title", "role", "lang", "hidden", "tabindex"},
     "a": {"href", "title", "download"},
-    "input": {"type", "name", "checked", "value", "id", "placeholder", "autocomplete"},
+    "input": {"type", "name", "checked", "value", "id", "disabled"},
     "label": {"for"},
-    "img": {"src", "alt", "width", "height", "loading"},
     "td": {"align", "colspan", "rowspan"},
     "th": {"align", "colspan", "rowspan", "scope"},
     "ol": {"start"},
-    "button": {"type", "name", "value"},
-    "form": {"method"},
-    "select": {"name", "multiple"},
-    "option": {"value", "selected"},
-    "output": {"for"},
     "time": {"datetime"},
     "svg": {"viewbox", "xmlns", "width", "height", "focusable"},
     "path": {"d"},
@@ -133,20 +121,21 @@ def attribute_filter(element: str, attribute: str, value: str) -> str | None:
     """Per-attribute rules nh3's allow-list cannot express.
 
     - ``title`` carries no markup: Material's tooltips (``content.tooltips``) render it as HTML.
-    - images load only from the site itself: a remote ``src`` would tell a third party who reads which page.
+    - an input is a tab switch or a task-list box (radio, checkbox), never a text or password field.
     """
     if attribute == "title":
         return value.replace("<", "").replace(">", "")
-    if element == "img" and attribute == "src":
-        lowered = value.strip().lower()
-        if lowered.startswith("//") or ":" in lowered.split("/", 1)[0]:
-            return None
+    if element == "input" and attribute == "type" and value.strip().lower() not in {"radio", "checkbox"}:
+        return "hidden"
     return value
+
+
+_UNTYPED_INPUT = re.compile(r"<input(?![^>]*\stype=)")
 
 
 def clean(html: str, *, page: bool) -> str:
     """nh3 with the page or the content allow-list (and the same attribute rules either way)."""
-    return nh3.clean(
+    cleaned = nh3.clean(
         html,
         tags=set(PAGE_TAGS if page else CONTENT_TAGS),
         attributes=PAGE_ATTRIBUTES if page else CONTENT_ATTRIBUTES,
@@ -156,6 +145,8 @@ def clean(html: str, *, page: bool) -> str:
         link_rel=None,
         strip_comments=True,
     )
+    # an <input> without a type is a text field: make it hidden (nh3 serializes tags uniformly, so this is exact)
+    return _UNTYPED_INPUT.sub('<input type="hidden"', cleaned)
 
 
 class _Events(HTMLParser):

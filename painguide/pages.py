@@ -14,9 +14,10 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from painguide import urls
+from painguide import urls, widgets
 from painguide.catalog import Catalog
-from painguide.schema import COMPONENT_IDS
+from painguide.schema import AUDIENCES, COMPONENT_IDS
+from painguide.widgets import Slots
 
 TYPE_LABEL = {
     "component": "Treatment component",
@@ -28,6 +29,7 @@ TYPE_LABEL = {
     "module": "Curriculum module",
 }
 AUDIENCE_TAG = {"clinician": "For clinicians", "patient": "For patients", "trainer": "For trainers"}
+AUDIENCE_LABEL = {"clinician": "Clinicians", "patient": "Patients", "trainer": "Trainers"}
 CLINICIAN_FIELDS = (
     ("how_it_is_used", "How it is used"),
     ("benefits", "Benefits"),
@@ -261,14 +263,14 @@ def entry_page(entry: Any, catalog: Catalog) -> str:
     return "\n".join(out)
 
 
-def patient_page(entry: Any, catalog: Catalog) -> str:
+def patient_page(entry: Any, catalog: Catalog, slots: Slots) -> str:
     src = urls.patient_page(entry)
     title = f"{entry.title}: for patients"
     return "\n".join(
         [
             front_matter(title, entry.summary, [AUDIENCE_TAG["patient"]], search={"boost": 1.5}),
             f"# {md_text(title)}\n",
-            '<button class="md-button pg-print" type="button" hidden>Print this page</button>\n',
+            slots.put(widgets.render("print.html", label="Print this page", hidden=True)),
             patient_body(entry, 2),
             DISCLAIMER + "\n",
             f"Last reviewed {date(entry.reviewed)}. "
@@ -399,12 +401,26 @@ def abbreviations(catalog: Catalog) -> str:
     return "\n".join(dict.fromkeys(lines))
 
 
-def generate(catalog: Catalog) -> Iterator[tuple[str, str]]:
-    """Every generated page as (docs-relative path, Markdown)."""
+def find_form(catalog: Catalog) -> str:
+    """The "Find guidance" form of the hand-written find page (docs/find.md holds its slot)."""
+    from painguide.search import MAX_QUERY_LENGTH
+
+    components = [(cid, catalog.entries[cid].title if cid in catalog.entries else cid) for cid in COMPONENT_IDS]
+    return widgets.render(
+        "find.html",
+        max_length=MAX_QUERY_LENGTH,
+        types=list(TYPE_LABEL.items()),
+        components=components,
+        audiences=[(a, AUDIENCE_LABEL[a]) for a in AUDIENCES],
+    )
+
+
+def generate(catalog: Catalog, slots: Slots) -> Iterator[tuple[str, str]]:
+    """Every generated page as (docs-relative path, Markdown); widgets go into ``slots``."""
     for entry in catalog.entries.values():
         yield urls.entry_page(entry), entry_page(entry, catalog)
         if entry.patient is not None:
-            yield urls.patient_page(entry), patient_page(entry, catalog)
+            yield urls.patient_page(entry), patient_page(entry, catalog, slots)
     yield "treatments/index.md", treatments_index(catalog)
     yield (
         "barriers/index.md",
@@ -434,7 +450,7 @@ def generate(catalog: Catalog) -> Iterator[tuple[str, str]]:
     yield "sources.md", sources_page(catalog)
     from painguide import curriculum  # modules are their own idea, in their own module
 
-    yield from curriculum.generate(catalog)
+    yield from curriculum.generate(catalog, slots)
 
 
 def nav(catalog: Catalog) -> list[Any]:

@@ -13,6 +13,7 @@ from mkdocs.structure.files import File, Files
 
 from painguide import pages, render
 from painguide.catalog import Catalog, ContentError, load
+from painguide.widgets import Slots
 
 _state: dict[str, Any] = {}
 
@@ -30,12 +31,13 @@ def on_config(config: Any) -> Any:
         raise PluginError(str(exc)) from None
     _state["catalog"] = catalog
     _state["abbreviations"] = pages.abbreviations(catalog)
+    _state["slots"] = Slots(fixed={"find": pages.find_form(catalog)})
     config["nav"] = pages.nav(catalog)
     return config
 
 
 def on_files(files: Files, config: Any) -> Files:
-    for path, text in pages.generate(_catalog()):
+    for path, text in pages.generate(_catalog(), _state["slots"]):
         files.append(File.generated(config, path, content=text))
     return files
 
@@ -48,4 +50,5 @@ def on_page_markdown(markdown: str, page: Any, **_: Any) -> str:
 def on_page_content(html: str, page: Any, **_: Any) -> str:
     # Every page, generated or hand-written, is sanitized: content was validated, but the abbreviation
     # tooltips reach every page, and a hand-written page is content too.
-    return render.sanitize_page(html)
+    # The site's own widgets (quiz, builder, find form, print buttons) go in after sanitizing.
+    return _state["slots"].fill(render.sanitize_page(html), hand_written=page.file.generated_by is None)
