@@ -29,6 +29,7 @@ run: $(STAMP)  ## build (if needed) and serve site + API on http://$(HOST):$(POR
 
 test: $(STAMP) $(NODE_STAMP)  ## the whole suite, browser and slow tests included
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check painguide api scripts tests bench
 	$(BIN)/painguide validate --strict
 	$(BIN)/python -m pytest -q
 
@@ -43,7 +44,7 @@ validate: $(STAMP)  ## schema, references and the editorial rules (language, rea
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check painguide api scripts tests bench || true
+	$(BIN)/ruff format --check painguide api scripts tests bench
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
@@ -57,8 +58,9 @@ readability: $(STAMP)  ## Flesch-Kincaid, SMOG and Dale-Chall for every patient 
 eval: $(STAMP) $(NODE_STAMP)  ## search quality: MRR@10 and recall@3, API vs the static site's lunr index
 	$(BIN)/python bench/search_eval.py
 
-bench: $(STAMP)  ## speed and memory report (index build, query latency, HTTP throughput)
+bench: $(STAMP)  ## speed and memory report (index build, query latency, HTTP throughput), then load and faults
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/load.py
 
 lighthouse: $(STAMP) $(NODE_STAMP)  ## Lighthouse scores for home and an entry page
 	$(BIN)/python bench/lighthouse.py

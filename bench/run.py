@@ -29,6 +29,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator, Sequence
@@ -421,15 +422,23 @@ def free_port() -> int:
 class Server:
     """`painguide serve` without the build step: uvicorn, one worker, on 127.0.0.1 only."""
 
-    def __init__(self, build_dir: Path, caches: dict[str, int] | None = None, access_log: bool = False) -> None:
+    def __init__(
+        self,
+        build_dir: Path,
+        caches: dict[str, int] | None = None,
+        access_log: bool = False,
+        wait_for_health: bool = True,
+    ) -> None:
         """``caches``: PAINGUIDE_* cache settings to override, e.g. {"RESPONSE_CACHE_SIZE": 0}."""
         self.port = free_port()
         env = {**os.environ, "PAINGUIDE_BUILD_DIR": str(build_dir), "PYTHONUNBUFFERED": "1"}
         env.update({f"PAINGUIDE_{name}": str(value) for name, value in (caches or {}).items()})
         code = (
             f"import sys; sys.path.insert(0, {CODE or str(ROOT)!r}); "
-            "import uvicorn; uvicorn.run('api.app:create_app', factory=True, host='127.0.0.1', "
-            f"port={self.port}, workers=1, log_level={'info' if access_log else 'warning'!r})"
+            "import uvicorn\ntry:\n from api.server import OPTIONS\nexcept ImportError:\n OPTIONS = {}\n"
+            "uvicorn.run('api.app:create_app', factory=True, "
+            f"host='127.0.0.1', port={self.port}, workers=1, log_level={'info' if access_log else 'warning'!r}, "
+            "**OPTIONS)"
         )
         self.proc = subprocess.Popen([PY, "-c", code], cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
         self.base = f"http://127.0.0.1:{self.port}"
@@ -441,6 +450,9 @@ class Server:
                 with urllib.request.urlopen(f"{self.base}/api/v1/health", timeout=5) as r:
                     if r.status == 200:
                         break
+            except urllib.error.HTTPError:
+                if not wait_for_health:  # it answers, even if not "ok": enough for the fault runs
+                    break
             except OSError:
                 pass
             if time.time() > deadline:
