@@ -9,6 +9,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from pydantic import ValidationError
+from pydantic_settings import SettingsError
+
 from painguide.catalog import ContentError, validate
 from painguide.settings import get_settings
 
@@ -97,6 +100,16 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    try:
+        get_settings()
+    except ValidationError as exc:  # one line per bad setting, not a traceback
+        for error in exc.errors():
+            name = "PAINGUIDE_" + "_".join(str(p) for p in error["loc"][:1]).upper()
+            print(f"painguide: setting {name}: {error['msg']}", file=sys.stderr)
+        return 2
+    except SettingsError as exc:  # e.g. a list setting that is not JSON
+        print(f"painguide: {exc} (list settings are JSON, e.g. '[\"https://a.org\"]')", file=sys.stderr)
+        return 2
     args = parser().parse_args(argv)
     return int(args.run(args))
 

@@ -64,3 +64,53 @@ def test_failed_build_exits_1_and_keeps_the_previous_build(tmp_path):
     assert (out / "current").resolve() == target
     assert sorted(p.relative_to(out) for p in target.rglob("*")) == before
     assert not list(out.glob(".staging-*"))
+
+
+def test_strict_mode_reports_language_and_reading_level_with_locations(tmp_path):
+    root = copy_content(tmp_path)
+    path = root / "treatments/acetaminophen.yaml"
+    text = path.read_text()
+    text = text.replace(
+        "  what_it_is: >-\n", "  what_it_is: >-\n    Some people call a person who needs it an addict.\n", 1
+    )
+    hard = (
+        "Notwithstanding considerable interindividual pharmacokinetic heterogeneity, hepatotoxicity "
+        "predominantly manifests following supratherapeutic consumption of acetaminophen-containing formulations. "
+    )
+    text = text.replace("  how_it_may_help: >-\n", "  how_it_may_help: >-\n    " + hard * 12 + "\n", 1)
+    path.write_text(text)
+    plain = run("validate", str(root))
+    strict = run("validate", "--strict", str(root))
+    assert plain.returncode == 0, plain.stderr  # the schema is fine: these are editorial rules
+    assert strict.returncode == 1
+    assert "Traceback" not in strict.stderr
+    assert f"{path}:78: patient.what_it_is: 'addict' is stigmatizing" in strict.stderr
+    assert f"{path}:78: patient: the patient layer reads at Flesch-Kincaid grade" in strict.stderr
+
+
+def test_strict_mode_passes_the_fixture_and_the_real_content():
+    assert run("validate", "--strict", str(FIXTURE_CONTENT)).returncode == 0
+    real = run("validate", "--strict")
+    assert real.returncode == 0, real.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        ("PAINGUIDE_RESPONSE_CACHE_SIZE", "-1", "setting PAINGUIDE_RESPONSE_CACHE_SIZE: Input should be greater"),
+        ("PAINGUIDE_CORS_ORIGINS", "https://a.org", "list settings are JSON"),
+    ],
+)
+def test_bad_settings_are_one_line_not_a_traceback(name, value, expected):
+    import os
+
+    result = subprocess.run(
+        [sys.executable, "-m", "painguide.cli", "validate", str(FIXTURE_CONTENT)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, name: value},
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and expected in result.stderr
