@@ -30,30 +30,11 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.run import WRK_DONE, Server, log, pct, table, wrk  # noqa: E402
+from bench.run import WRK_DONE, WRK_SEARCH, Server, log, pct, table, wrk  # noqa: E402
 from painguide import build  # noqa: E402
 
 PAGE = "/treatments/medications/acetaminophen.html"
 GOAL_P99_MS = 200.0
-
-WRK_LINES = """
-local queries = {}
-for line in io.lines("%(file)s") do queries[#queries + 1] = line end
-local counter = 0
-local threads = 0
-setup = function(thread)
-  -- each wrk thread takes its own half of the file: no query is ever sent twice (none is cached)
-  thread:set("start", threads * math.floor(#queries / 2))
-  threads = threads + 1
-end
-init = function(args)
-  counter = tonumber(start) or 0
-end
-request = function()
-  counter = counter + 1
-  return wrk.format("GET", "/api/v1/search?q=" .. queries[(counter %% #queries) + 1])
-end
-"""
 
 
 def _typo(word: str, rng: random.Random) -> str:
@@ -108,7 +89,9 @@ def load(build_dir: Path, out: Path, duration: int, connections: int) -> dict[st
     qfile = out / "load-queries.txt"
     qfile.write_text("\n".join(queries) + "\n", encoding="utf-8")
     script = out / "load-search.lua"
-    script.write_text(WRK_LINES % {"file": qfile} + WRK_DONE, encoding="utf-8")
+    # each wrk thread takes its own half of the file: no query is ever sent twice (none is cached)
+    offset = "math.floor(#queries / 2)"
+    script.write_text(WRK_SEARCH % {"file": qfile, "offset": offset} + WRK_DONE, encoding="utf-8")
     server = Server(build_dir)
     try:
         server.get(PAGE)

@@ -400,7 +400,7 @@ for line in io.lines("%(file)s") do queries[#queries + 1] = line end
 local counter = 0
 local threads = 0
 setup = function(thread)
-  thread:set("start", threads * 997)
+  thread:set("start", threads * %(offset)s)
   threads = threads + 1
 end
 init = function(args)
@@ -496,7 +496,7 @@ def http_bench(
     qfile.write_text("\n".join(urllib.parse.quote(q) for q in queries) + "\n")
     health_lua, search_lua = out / "wrk-health.lua", out / "wrk-search.lua"
     health_lua.write_text(WRK_DONE)
-    search_lua.write_text(WRK_SEARCH % {"file": qfile} + WRK_DONE)
+    search_lua.write_text(WRK_SEARCH % {"file": qfile, "offset": "997"} + WRK_DONE)
     rows = []
     setups = [
         ("cache on (warm)", {}),
