@@ -10,12 +10,14 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 NODE_STAMP := node_modules/.installed
 
-.PHONY: run test test-fast build validate lint format schema readability eval bench lighthouse clean
+.PHONY: run test test-fast build validate lint format typecheck lock schema readability eval bench lighthouse clean
 
-$(STAMP): pyproject.toml
+# The exact versions CI tested (requirements.lock, from `make lock`), then the project itself.
+$(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 # axe-core and lighthouse from npm; no browser download (Debian's chromium is used).
@@ -29,7 +31,8 @@ run: $(STAMP)  ## build (if needed) and serve site + API on http://$(HOST):$(POR
 
 test: $(STAMP) $(NODE_STAMP)  ## the whole suite, browser and slow tests included
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check painguide api scripts tests bench
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/painguide validate --strict
 	$(BIN)/python -m pytest -q
 
@@ -42,12 +45,20 @@ build: $(STAMP)
 validate: $(STAMP)  ## schema, references and the editorial rules (language, reading level, quiz balance)
 	$(BIN)/painguide validate --strict
 
-lint: $(STAMP)
+lint: $(STAMP)  ## fails on any lint, format or type problem
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check painguide api scripts tests bench
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+lock: $(STAMP)  ## re-resolve requirements.lock from pyproject.toml's bounds (commit the result)
+	$(BIN)/pip-compile --quiet --upgrade --no-emit-index-url --no-emit-find-links --extra dev --strip-extras --output-file requirements.lock pyproject.toml
 
 schema: $(STAMP)  ## rewrite guidelines/schema.json from the pydantic models
 	$(BIN)/python scripts/export_schema.py
@@ -66,4 +77,4 @@ lighthouse: $(STAMP) $(NODE_STAMP)  ## Lighthouse scores for home and an entry p
 	$(BIN)/python bench/lighthouse.py
 
 clean:
-	rm -rf build site .pytest_cache
+	rm -rf build .pytest_cache .mypy_cache

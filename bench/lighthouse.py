@@ -21,27 +21,19 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import uvicorn  # noqa: E402
-
-from api.app import create_app  # noqa: E402
-from painguide.build import build  # noqa: E402
-from painguide.settings import Settings  # noqa: E402
+from painguide.publish import build  # noqa: E402
+from tests.helpers import CHROMIUM, serving  # noqa: E402
 
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
-CHROMIUM = Path("/usr/bin/chromium")
 CHROME_FLAGS = [
     "--headless=new",
     "--no-sandbox",
@@ -59,30 +51,6 @@ PAGES = {
 }
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 TARGETS = {"performance": 90, "accessibility": 100, "best-practices": 95, "seo": 95}
-
-
-@contextmanager
-def serve(build_dir: Path) -> Iterator[str]:
-    """The build served by uvicorn in a background thread; yields the base URL."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(Settings(build_dir=build_dir)), host="127.0.0.1", port=port, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise SystemExit("the server did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
 
 
 def lighthouse(url: str, form_factor: str) -> dict:
@@ -182,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     problems: list[str] = []
     try:
-        with serve(build_dir) as base:
+        with serving(build_dir) as base:
             for form_factor in form_factors:
                 for page, path in PAGES.items():
                     print(f"lighthouse: {page}, {form_factor}, {args.runs} run(s) …", file=sys.stderr)

@@ -31,7 +31,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.run import WRK_DONE, WRK_SEARCH, Server, log, pct, table, wrk  # noqa: E402
-from painguide import build  # noqa: E402
+from painguide import publish  # noqa: E402
 
 PAGE = "/treatments/medications/acetaminophen.html"
 GOAL_P99_MS = 200.0
@@ -83,7 +83,7 @@ class Prober(threading.Thread):
 
 
 def load(build_dir: Path, out: Path, duration: int, connections: int) -> dict[str, Any]:
-    index_words = (build.current(build_dir) / "index" / "words.txt").read_text(encoding="utf-8").split()
+    index_words = (publish.current(build_dir) / "index" / "words.txt").read_text(encoding="utf-8").split()
     words = [w for w in index_words if w.isalpha() and len(w) > 3]
     queries = distinct_queries(words, 1000 * duration)  # more than the server answers (~500 req/s)
     qfile = out / "load-queries.txt"
@@ -132,7 +132,7 @@ def faults(build_dir: Path, out: Path) -> list[list[str]]:
         copy = out / "fault-build"
         shutil.rmtree(copy, ignore_errors=True)
         shutil.copytree(build_dir, copy, symlinks=True)
-        release = build.current(copy)
+        release = publish.current(copy)
         assert release is not None
         if name.startswith("corrupt index"):
             for f in (release / "index").glob("*.pst"):
@@ -162,9 +162,9 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     build_dir = args.out / "load-build"
-    if build.current(build_dir) is None:
+    if publish.current(build_dir) is None:
         log("load: building the real corpus")
-        build.build(ROOT / "guidelines", build_dir, ROOT / "mkdocs.yml")
+        publish.build(ROOT / "guidelines", build_dir, ROOT / "mkdocs.yml")
 
     r = load(build_dir, args.out, args.duration, args.connections)
     s = r["search"]

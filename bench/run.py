@@ -197,17 +197,17 @@ def _self_rss() -> dict[str, float]:
 
 def job_build_real(out: str) -> dict[str, Any]:
     """`painguide build` into ``out`` (site + index + catalog), timed as a whole."""
-    from painguide import build
+    from painguide import publish
 
     start = time.perf_counter()
-    release = build.build(ROOT / "guidelines", Path(out), ROOT / "mkdocs.yml")
+    release = publish.build(ROOT / "guidelines", Path(out), ROOT / "mkdocs.yml")
     return {"seconds": time.perf_counter() - start, "release": str(release), **_self_rss()}
 
 
 def job_index_real(out: str, procs: int, limitmb: int) -> dict[str, Any]:
     """Only the search index of the real corpus (what `painguide build` does after MkDocs)."""
-    from painguide import catalog as catalog_mod
     from painguide import search
+    from painguide.content import validate as catalog_mod
 
     start = time.perf_counter()
     catalog = catalog_mod.load(ROOT / "guidelines")
@@ -275,7 +275,7 @@ VARIANTS = {
 
 
 def apply_variant(variant: str) -> None:
-    """What-if builds for the report's recommendations, patched in from outside painguide/search.py
+    """What-if builds for the report's recommendations, patched in from outside painguide/search/
     (this process only): see VARIANTS."""
     from whoosh import index as whoosh_index
 
@@ -297,12 +297,12 @@ def job_build_synth(
 ) -> dict[str, Any]:
     """build_index over a JSON-lines corpus (read as it is indexed), then lay the index out as a
     release `painguide serve` can open: build/current -> releases/<id>/{index,catalog.json}."""
-    from painguide import build, search
+    from painguide import publish, search
 
     apply_variant(variant)
     out = Path(build_dir)
     shutil.rmtree(out, ignore_errors=True)
-    release = out / build.RELEASES / f"synthetic-{procs}p{limitmb}m"
+    release = out / publish.RELEASES / f"synthetic-{procs}p{limitmb}m"
     release.mkdir(parents=True)
     start = time.perf_counter()
     count = search.build_index(
@@ -310,7 +310,7 @@ def job_build_synth(
     )
     seconds = time.perf_counter() - start
     (release / "catalog.json").write_text(json.dumps({"entries": [], "modules": [], "sources": [], "glossary": []}))
-    build.publish(out, release)
+    publish.publish(out, release)
     segments = len(list((release / "index").glob("*.seg"))) or len(
         {p.name.split(".")[0] for p in (release / "index").glob("*.trm")}
     )
@@ -435,8 +435,8 @@ class Server:
         env.update({f"PAINGUIDE_{name}": str(value) for name, value in (caches or {}).items()})
         code = (
             f"import sys; sys.path.insert(0, {CODE or str(ROOT)!r}); "
-            "import uvicorn\ntry:\n from api.server import OPTIONS\nexcept ImportError:\n OPTIONS = {}\n"
-            "uvicorn.run('api.app:create_app', factory=True, "
+            "import uvicorn\ntry:\n from painguide.serve.server import OPTIONS\nexcept ImportError:\n OPTIONS = {}\n"
+            "uvicorn.run('painguide.serve.app:create_app', factory=True, "
             f"host='127.0.0.1', port={self.port}, workers=1, log_level={'info' if access_log else 'warning'!r}, "
             "**OPTIONS)"
         )
@@ -613,7 +613,7 @@ def main(argv: list[str] | None = None) -> int:
         "--baseline-max",
         type=int,
         default=10000,
-        help="also build sizes up to this with build.py's defaults (procs=1, limitmb=128); 0: never",
+        help="also build sizes up to this with publish.py's defaults (procs=1, limitmb=128); 0: never",
     )
     p.add_argument("--build-timeout", type=float, default=40 * 60, help="seconds before a build is abandoned")
     p.add_argument(
@@ -654,14 +654,14 @@ def main(argv: list[str] | None = None) -> int:
         log(f"code snapshot: {snapshot}")
         os.execve(PY, [PY, __file__, *argv], {**os.environ, "PAINGUIDE_BENCH_CODE": str(snapshot)})
     code_dir = Path(CODE) if CODE else ROOT
-    search_py = (code_dir / "painguide" / "search.py").read_bytes()
+    search_py = b"".join(p.read_bytes() for p in sorted((code_dir / "painguide" / "search").glob("*.py")))
     env_info = {
         "code": str(code_dir),
         "code_hash": code_hash(code_dir),
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
         "loadavg_start": os.getloadavg(),
-        "search_py_md5": hashlib.md5(search_py).hexdigest(),
+        "search_md5": hashlib.md5(search_py).hexdigest(),
         "mem_gb": round(os.sysconf("SC_PHYS_PAGES") * PAGE / 2**30, 1),
     }
     log(f"environment: {env_info}")
@@ -845,7 +845,7 @@ def render(
 ) -> str:
     parts = [
         f"PainGuide benchmark: {env['cpus']} CPUs, {env['mem_gb']} GB, Python {env['python']}, "
-        f"search.py md5 {env['search_py_md5'][:12]} (code {env['code_hash'][:12]}"
+        f"search/*.py md5 {env['search_md5'][:12]} (code {env['code_hash'][:12]}"
         f"{'' if env['code_hash'] == env.get('working_tree_hash_end') else ', working tree changed since'}), "
         "load average at start "
         f"{env['loadavg_start'][0]:.2f}, at end {env['loadavg_end'][0]:.2f}, {env['total_minutes']:.1f} min",

@@ -8,7 +8,7 @@ tests/search_eval/queries.yaml through
   queried the way Material's search worker does it, by ``node bench/lunr_eval.js``,
 
 and prints MRR@10, recall@3, top-1 (expect[0] first) and n, overall and per query kind, side by side,
-then the misses (no expected id in the top 3) of each. Metric definitions: painguide/evaluation.py.
+then the misses (no expected id in the top 3) of each. Metric definitions: painguide/search/quality.py.
 
     python bench/search_eval.py [--queries FILE] [--build DIR] [--no-lunr] [--json FILE]
 """
@@ -29,8 +29,9 @@ sys.path.insert(0, str(ROOT))
 
 from starlette.testclient import TestClient  # noqa: E402
 
-from api.app import create_app  # noqa: E402
-from painguide import build, evaluation  # noqa: E402
+from painguide import publish as build  # noqa: E402
+from painguide.search import quality as evaluation  # noqa: E402
+from painguide.serve.app import create_app  # noqa: E402
 from painguide.settings import Settings  # noqa: E402
 
 LUNR_SCRIPT = ROOT / "bench" / "lunr_eval.js"
@@ -90,7 +91,7 @@ def lunr_rankings(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--queries", type=Path, default=evaluation.QUERIES_FILE)
+    parser.add_argument("--queries", type=Path, default=ROOT / "tests" / "search_eval" / "queries.yaml")
     parser.add_argument("--build", type=Path, help="reuse this build directory instead of a fresh temp build")
     parser.add_argument("--no-lunr", action="store_true", help="score the API only")
     parser.add_argument("--json", type=Path, help="also write the rankings and summaries here")

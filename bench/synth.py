@@ -24,8 +24,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from painguide import catalog as catalog_mod
 from painguide import search
+from painguide.content import validate as catalog_mod
 
 # Words per field, scaled from the real corpus's averages (title 4.5, aliases 38, summary 34,
 # clinician 461, patient 197, trainer 103 words) up to ~950 words per document.

@@ -12,7 +12,8 @@ from pathlib import Path
 from pydantic import ValidationError
 from pydantic_settings import SettingsError
 
-from painguide.catalog import ContentError, validate
+from painguide.content.problems import ContentError
+from painguide.content.validate import validate
 from painguide.settings import get_settings
 
 
@@ -31,33 +32,35 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from painguide import build
+    return _publish(Path(args.content), Path(args.out), Path(args.config))
+
+
+def _publish(content: Path, out: Path, config: Path) -> int:
+    from painguide import publish
 
     try:
-        release = build.build(Path(args.content), Path(args.out), Path(args.config))
+        release = publish.build(content, out, config, site_url=get_settings().site_url)
     except ContentError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         print(f"build failed: {len(exc.problems)} content problem(s); nothing was changed", file=sys.stderr)
         return 1
     except Exception as exc:  # MkDocs aborts (strict warnings, broken links) and I/O errors
-        print(f"build failed: {exc}; the previous build is untouched", file=sys.stderr)
+        logging.getLogger("painguide").debug("build failed", exc_info=True)  # --log-level debug shows where
+        print(f"build failed: {type(exc).__name__}: {exc}; the previous build is untouched", file=sys.stderr)
         return 1
-    print(f"built {release} and published it as {Path(args.out) / build.CURRENT}")
+    print(f"built {release} and published it as {out / publish.CURRENT}")
     return 0
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from api import server
-    from painguide import build
+    from painguide import publish
+    from painguide.serve import server
 
     settings = get_settings()
-    if build.current(settings.build_dir) is None:
+    if publish.current(settings.build_dir) is None:
         print("nothing built yet: building first", file=sys.stderr)
-        status = _build(
-            argparse.Namespace(content=settings.content_dir, out=settings.build_dir, config=settings.mkdocs_config)
-        )
-        if status:
+        if status := _publish(settings.content_dir, settings.build_dir, settings.mkdocs_config):
             return status
     print(
         f"PainGuide: site http://{args.host}:{args.port}/  API http://{args.host}:{args.port}/api/v1  "

@@ -15,6 +15,8 @@ class Settings(BaseSettings):
     content_dir: Path = Path("guidelines")
     build_dir: Path = Path("build")
     mkdocs_config: Path = Path("mkdocs.yml")
+    # The public address of the site, for canonical links and the sitemap (None: mkdocs.yml's site_url).
+    site_url: str | None = Field(default=None, pattern=r"^https?://[^\s\"'<>]+/$")
     # The content is public: any origin may GET; no credentials are ever involved.
     cors_origins: list[str] = Field(default=["*"])
     cache_max_age: int = Field(default=300, ge=0, description="Cache-Control max-age, seconds.")

@@ -6,26 +6,25 @@ The site is built with ``use_directory_urls: false`` (the offline plugin needs i
 
 from __future__ import annotations
 
-from typing import Any
-
-SECTION = {
-    "barrier": "barriers",
-    "team-question": "support-team",
-    "data-element": "support-team/data",
-    "topic": "topics",
-}
+from painguide.content import kinds
+from painguide.content.schema import ComponentEntry, Entry, TreatmentEntry
 
 
-def entry_page(entry: Any) -> str:
+def entry_page(entry: Entry) -> str:
     """The Markdown source path of an entry's page (relative to docs/)."""
-    if entry.type == "component":
-        return f"treatments/{entry.id}/index.md"
-    if entry.type == "treatment":
-        return f"treatments/{entry.component}/{entry.id}.md"
-    return f"{SECTION[entry.type]}/{entry.id}.md"
+    if isinstance(entry, ComponentEntry):
+        return f"{kinds.BY_TYPE['component'].section}/{entry.id}/index.md"
+    if isinstance(entry, TreatmentEntry):
+        return f"{kinds.BY_TYPE['treatment'].section}/{entry.component}/{entry.id}.md"
+    return f"{kinds.BY_TYPE[entry.type].section}/{entry.id}.md"
 
 
-def patient_page(entry: Any) -> str:
+def section_index(entry_type: str) -> str:
+    """The index page of a kind's section."""
+    return f"{kinds.BY_TYPE[entry_type].section}/index.md"
+
+
+def patient_page(entry: Entry) -> str:
     """A page with only the patient explainer: what a patient lands on and prints."""
     return f"patients/{entry.id}.md"
 
@@ -38,3 +37,10 @@ def module_page(module_id: str, part: str = "index") -> str:
 def url(page: str) -> str:
     """The URL path (from the site root) the server answers for a Markdown source path."""
     return "/" + page.removesuffix(".md") + ".html"
+
+
+def relative_url(src: str, page: str) -> str:
+    """The .html link from page ``src`` to ``page`` (both docs-relative .md paths), for raw HTML and JSON."""
+    import posixpath
+
+    return posixpath.relpath(page, posixpath.dirname(src) or ".").removesuffix(".md") + ".html"

@@ -2,7 +2,7 @@
 
 import sys
 
-from painguide.catalog import check_files
+from painguide.content.validate import check_files
 
 if __name__ == "__main__":
     sys.exit(check_files(sys.argv[1:]))

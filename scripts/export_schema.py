@@ -3,7 +3,7 @@
 import json
 from pathlib import Path
 
-from painguide.schema import json_schema
+from painguide.content.schema import json_schema
 
 TARGET = Path(__file__).resolve().parent.parent / "guidelines" / "schema.json"
 

@@ -6,8 +6,8 @@ import statistics
 import sys
 from pathlib import Path
 
-from painguide.catalog import load
-from painguide.readability import MAX_GRADE, MAX_MEDIAN_GRADE, measure, median_grade
+from painguide.content.readability import MAX_GRADE, MAX_MEDIAN_GRADE, measure, median_grade
+from painguide.content.validate import load
 
 
 def main(content: Path = Path("guidelines")) -> int:

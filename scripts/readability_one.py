@@ -5,8 +5,8 @@ from pathlib import Path
 
 import yaml
 
-from painguide.readability import measure
-from painguide.schema import PatientLayer
+from painguide.content.readability import measure
+from painguide.content.schema import PatientLayer
 
 if __name__ == "__main__":
     for name in sys.argv[1:]:

@@ -2,31 +2,25 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
 
-from api.app import create_app
-from painguide import build
-from painguide.catalog import Catalog, load
+from painguide import publish
+from painguide.content.catalog import Catalog
+from painguide.content.validate import load
+from painguide.serve.app import create_app
 from painguide.settings import Settings
-
-ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "tests" / "data"
-FIXTURE_CONTENT = DATA / "guidelines"
-REAL_CONTENT = ROOT / "guidelines"
-MKDOCS = ROOT / "mkdocs.yml"
-
-
-def copy_content(tmp: Path, source: Path = FIXTURE_CONTENT) -> Path:
-    """A private, editable copy of a content tree (tests break copies, never the fixtures)."""
-    target = tmp / "guidelines"
-    shutil.copytree(source, target)
-    return target
+from tests.helpers import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    FIXTURE_CONTENT,
+    MKDOCS,
+    REAL_CONTENT,
+    serving,
+)
 
 
 @pytest.fixture(scope="session")
@@ -43,7 +37,7 @@ def real_catalog() -> Catalog:
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The fixture content built once (site, index, catalog): the build directory."""
     out = tmp_path_factory.mktemp("fixture-build")
-    build.build(FIXTURE_CONTENT, out, MKDOCS)
+    publish.build(FIXTURE_CONTENT, out, MKDOCS)
     return out
 
 
@@ -51,7 +45,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def real_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real corpus built once: for search quality, browser and page tests."""
     out = tmp_path_factory.mktemp("real-build")
-    build.build(REAL_CONTENT, out, MKDOCS)
+    publish.build(REAL_CONTENT, out, MKDOCS)
     return out
 
 
@@ -68,53 +62,6 @@ def real_client(real_built: Path) -> Iterator[TestClient]:
 
 
 # --- Browser tests (tests/test_browser.py): the real build served by uvicorn, driven by Chromium ----
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@contextmanager
-def serving(build_dir: Path) -> Iterator[str]:
-    """A build served over HTTP by uvicorn in a background thread: yields the base URL."""
-    import socket
-    import threading
-    import time
-
-    import uvicorn
-
-    from api import server as options
-
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))  # a free port, held until uvicorn takes the socket over
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(  # the options `painguide serve` uses (h11, bounded heads, no banner)
-        create_app(Settings(build_dir=build_dir)), host="127.0.0.1", port=port, log_level="warning", **options.OPTIONS
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="live-server", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            server.should_exit = True
-            sock.close()
-            pytest.fail("the uvicorn test server did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
 
 
 @pytest.fixture(scope="session")

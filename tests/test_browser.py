@@ -14,16 +14,16 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from painguide import curriculum, urls
-from painguide.pages import TYPE_LABEL
-from painguide.schema import COMPONENT_IDS
+from painguide import urls
+from painguide.content.catalog import modules_in_order
+from painguide.content.kinds import ENTRY_TYPES, TYPE_LABELS
+from painguide.content.schema import COMPONENT_IDS
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-ENTRY_TYPES = ("component", "treatment", "barrier", "team-question", "data-element", "topic")
 
 
 SEARCH_INDEX = "**/search/search_index.json"
@@ -115,7 +115,7 @@ def test_navigation_reaches_every_page_type(quiet_page: Page, real_catalog):
     def is_entry(entry) -> None:
         expect(quiet_page).to_have_url(url_re(entry_url(entry)))
         expect_h1(quiet_page, entry.title)
-        expect(content(quiet_page).locator(".pg-meta strong").first).to_have_text(TYPE_LABEL[entry.type])
+        expect(content(quiet_page).locator(".pg-meta strong").first).to_have_text(TYPE_LABELS[entry.type])
 
     quiet_page.goto("/index.html")
     component = cat.entries[COMPONENT_IDS[0]]
@@ -143,7 +143,7 @@ def test_navigation_reaches_every_page_type(quiet_page: Page, real_catalog):
         follow(link_text, entry_url(entry))
         is_entry(entry)
 
-    module = curriculum.modules_in_order(cat)[0]
+    module = modules_in_order(cat)[0]
     tab("For trainers")
     expect(quiet_page).to_have_url(url_re("/trainers/index.html"))
     follow(module.title, urls.url(urls.module_page(module.id)))
@@ -228,7 +228,7 @@ def test_keyboard_only_navigation(quiet_page: Page):
 
 
 def test_knowledge_check_marks_answers_without_a_server(quiet_page: Page, real_catalog):
-    module = next(m for m in curriculum.modules_in_order(real_catalog) if len(m.questions) >= 2)
+    module = next(m for m in modules_in_order(real_catalog) if len(m.questions) >= 2)
     quiet_page.goto(urls.url(urls.module_page(module.id)))
     quiz = quiet_page.locator("form.pg-quiz")
     questions = quiz.locator("fieldset.pg-question")
@@ -255,7 +255,7 @@ def test_knowledge_check_marks_answers_without_a_server(quiet_page: Page, real_c
 
 
 def test_assignment_builder_sheet_and_shareable_link(quiet_page: Page, real_catalog):
-    chosen = curriculum.modules_in_order(real_catalog)[:2]
+    chosen = modules_in_order(real_catalog)[:2]
     dues = ["2026-12-01", "2027-01-15"]
     quiet_page.goto("/trainers/assign.html")
     form = quiet_page.locator("form.pg-builder")
@@ -368,7 +368,7 @@ def a11y_pages(catalog) -> dict[str, str]:
     pages["treatment"] = "/treatments/medications/acetaminophen.html"  # the richest page: every layer
     pages["patient"] = "/patients/acetaminophen.html"
     pages["glossary"] = "/glossary.html"
-    pages["module"] = urls.url(urls.module_page(curriculum.modules_in_order(catalog)[0].id))
+    pages["module"] = urls.url(urls.module_page(modules_in_order(catalog)[0].id))
     pages["assignment-builder"] = "/trainers/assign.html"
     pages["find"] = "/find.html?q=chiropractor"
     return pages

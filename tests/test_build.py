@@ -6,13 +6,13 @@ import json
 
 import pytest
 
-from painguide import build, search
-from painguide.catalog import ContentError
-from tests.conftest import MKDOCS, copy_content
+from painguide import publish, search
+from painguide.content.problems import ContentError
+from tests.helpers import MKDOCS, copy_content
 
 
 def test_build_publishes_site_index_and_catalog(built):
-    release = build.current(built)
+    release = publish.current(built)
     assert release is not None
     assert (release / "site" / "index.html").exists()
     assert (release / "site" / "treatments" / "medications" / "acetaminophen.html").exists()
@@ -23,18 +23,18 @@ def test_build_publishes_site_index_and_catalog(built):
 
 
 def test_current_is_none_before_any_build(tmp_path):
-    assert build.current(tmp_path) is None
+    assert publish.current(tmp_path) is None
 
 
 def test_a_build_from_an_older_index_format_is_not_current(tmp_path):
-    release = tmp_path / build.RELEASES / "old"
+    release = tmp_path / publish.RELEASES / "old"
     (release / "index").mkdir(parents=True)
     (release / "catalog.json").write_text("{}")
     (release / "index" / "meta.json").write_text('{"documents": 1}')  # written before versions existed
-    build.publish(tmp_path, release)
-    assert build.current(tmp_path) is None
+    publish.publish(tmp_path, release)
+    assert publish.current(tmp_path) is None
     (release / "index" / "meta.json").write_text(json.dumps({"documents": 1, "version": search.INDEX_VERSION}))
-    assert build.current(tmp_path) == release.resolve()
+    assert publish.current(tmp_path) == release.resolve()
 
 
 @pytest.mark.slow
@@ -42,23 +42,23 @@ def test_content_error_writes_nothing(tmp_path):
     root = copy_content(tmp_path)
     (root / "treatments/acetaminophen.yaml").write_bytes(b"")
     with pytest.raises(ContentError):
-        build.build(root, tmp_path / "out", MKDOCS)
-    assert build.current(tmp_path / "out") is None
+        publish.build(root, tmp_path / "out", MKDOCS)
+    assert publish.current(tmp_path / "out") is None
 
 
 @pytest.mark.slow
 def test_site_failure_after_validation_leaves_previous_release(tmp_path, monkeypatch):
     root = copy_content(tmp_path)
     out = tmp_path / "out"
-    first = build.build(root, out, MKDOCS, site=False)
+    first = publish.build(root, out, MKDOCS, site=False)
 
     def broken_site(*_args, **_kwargs):
         raise RuntimeError("Aborted with 1 warning in strict mode!")
 
-    monkeypatch.setattr(build, "build_site", broken_site)
+    monkeypatch.setattr(publish, "build_site", broken_site)
     with pytest.raises(RuntimeError):
-        build.build(root, out, MKDOCS)
-    assert build.current(out) == first.resolve()
+        publish.build(root, out, MKDOCS)
+    assert publish.current(out) == first.resolve()
     assert not list(out.glob(".staging-*"))
 
 
@@ -74,17 +74,17 @@ def test_broken_internal_link_fails_the_strict_build(tmp_path):
     )
     path.write_text(text)
     with pytest.raises(Exception, match="strict mode"):
-        build.build(root, tmp_path / "out", MKDOCS)
-    assert build.current(tmp_path / "out") is None
+        publish.build(root, tmp_path / "out", MKDOCS)
+    assert publish.current(tmp_path / "out") is None
 
 
 def test_old_releases_are_pruned(tmp_path):
     out = tmp_path / "out"
-    releases = out / build.RELEASES
+    releases = out / publish.RELEASES
     for name in ("a", "b", "c", "d", "e"):
         (releases / name / "index").mkdir(parents=True)
         (releases / name / "catalog.json").write_text("{}")
         (releases / name / "index" / "meta.json").write_text(json.dumps({"version": search.INDEX_VERSION}))
-        build.publish(out, releases / name)
+        publish.publish(out, releases / name)
     assert sorted(p.name for p in releases.iterdir()) == ["c", "d", "e"]
-    assert build.current(out) == (releases / "e").resolve()
+    assert publish.current(out) == (releases / "e").resolve()

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from painguide.catalog import ContentError, load, validate
-from tests.conftest import FIXTURE_CONTENT, copy_content
+from painguide.content.problems import ContentError
+from painguide.content.validate import load, validate
+from tests.helpers import FIXTURE_CONTENT, copy_content
 
 ACET = "treatments/acetaminophen.yaml"
 MODULE = "modules/fixture-basics.yaml"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from painguide.cli import main
-from tests.conftest import FIXTURE_CONTENT, MKDOCS, ROOT, copy_content
+from tests.helpers import FIXTURE_CONTENT, MKDOCS, ROOT, copy_content
 
 
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:

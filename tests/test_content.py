@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from painguide import language
-from painguide.readability import MAX_GRADE, MAX_MEDIAN_GRADE, MIN_WORDS, measure, median_grade
-from tests.conftest import ROOT
+from painguide.content import language
+from painguide.content.readability import MAX_GRADE, MAX_MEDIAN_GRADE, MIN_WORDS, measure, median_grade
+from tests.helpers import ROOT
 
 TREATMENTS = {
     "medications": "acetaminophen nsaids antidepressants anticonvulsants musculoskeletal-agents topical-analgesics "
@@ -204,7 +204,7 @@ def test_person_first_language(real_catalog):
     ],
 )
 def test_language_check_itself(text, bad):
-    from painguide.schema import Term
+    from painguide.content.schema import Term
 
     term = Term(term="Example term", definition=f"{text} (an example definition)")
     assert bool(language.findings(term)) is bad

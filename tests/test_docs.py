@@ -8,7 +8,7 @@ import yaml
 
 from painguide.cli import parser
 from scripts.export_schema import TARGET, render
-from tests.conftest import MKDOCS, ROOT
+from tests.helpers import MKDOCS, ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 API_PAGE = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
@@ -46,7 +46,7 @@ def test_every_make_target_in_readme_exists():
         assert re.search(rf"^{target}:", makefile, re.MULTILINE), target
 
 
-def test_mkdocs_is_strict_watches_content_and_uses_hooks():
+def test_mkdocs_is_strict_watches_content_and_uses_the_plugin():
     class Loader(yaml.SafeLoader):
         pass
 
@@ -54,7 +54,8 @@ def test_mkdocs_is_strict_watches_content_and_uses_hooks():
     config = yaml.load(MKDOCS.read_text(), Loader=Loader)
     assert config["strict"] is True
     assert "guidelines" in config["watch"]
-    assert config["hooks"] == ["scripts/hooks.py"]
+    assert {"painguide": {"content_dir": "guidelines"}} in config["plugins"]
+    assert "hooks" not in config
     assert config["theme"]["font"] is False
     assert config["site_description"]
 

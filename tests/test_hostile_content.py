@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from painguide.catalog import MAX_DEPTH, MAX_FILE_BYTES, validate
-from tests.conftest import copy_content
+from painguide.content.source import MAX_DEPTH, MAX_FILE_BYTES
+from painguide.content.validate import validate
+from tests.helpers import copy_content
 
 TOPIC = "topics/therapeutic-alliance.yaml"
 

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from painguide import build
-from tests.conftest import ROOT
+from painguide import publish
+from tests.helpers import ROOT
 
 
 @pytest.fixture(scope="module")
 def site(built) -> Path:
-    release = build.current(built)
+    release = publish.current(built)
     assert release is not None
     return release / "site"
 

@@ -9,8 +9,8 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from painguide import quality
-from painguide.schema import Question
+from painguide.content import quality
+from painguide.content.schema import Question
 
 LETTERS = "ABCDEF"
 
@@ -90,9 +90,9 @@ def test_real_curriculum_keys_are_spread_and_uncued(real_catalog):
 
 def test_every_output_shows_choices_in_file_order(real_built, real_client, real_catalog):
     """The balance is in the YAML; the quiz, the answer key, the handout and the API keep that order."""
-    from painguide import build, urls
+    from painguide import publish, urls
 
-    site = build.current(real_built) / "site"
+    site = publish.current(real_built) / "site"
     for module in real_catalog.modules.values():
         page = (site / urls.module_page(module.id).replace(".md", ".html")).read_text(encoding="utf-8")
         keys = [int(k) for k in re.findall(r'data-answer="(\d)"', page)]

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from painguide.render import markdown_to_html, sanitize_page
+from painguide.site.sanitize import markdown_to_html, sanitize_page
 
 ATTACKS = [
     "<script>alert(1)</script>",

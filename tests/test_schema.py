@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from pydantic import ValidationError
 
-from painguide.schema import DOCUMENT, MEASURABLE_VERBS, SourceRef, TreatmentEntry, json_schema
-from tests.conftest import FIXTURE_CONTENT
+from painguide.content.schema import DOCUMENT, MEASURABLE_VERBS, SourceRef, TreatmentEntry, json_schema
+from tests.helpers import FIXTURE_CONTENT
 
 
 @pytest.fixture

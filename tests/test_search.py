@@ -13,7 +13,9 @@ from whoosh import scoring
 from whoosh.query import And, Or, Query, Term
 
 from painguide import search
-from painguide.catalog import Catalog
+from painguide.content.catalog import Catalog
+from painguide.search.analysis import stems
+from painguide.search.plan import BestPart, BonusPart, PhrasePart, TermPart
 
 QUERIES = [
     "tylenol",
@@ -78,7 +80,7 @@ def _numpy_scores(ix: search.SearchIndex, terms: list[tuple[str, str]]) -> dict[
 @pytest.mark.parametrize("query", QUERIES)
 def test_numpy_bm25f_equals_whoosh(request, which, query):
     ix = request.getfixturevalue(which)
-    terms = [(f, t) for t in dict.fromkeys(search._stems(query)) for f in (*search.BOOSTS, "wording")]
+    terms = [(f, t) for t in dict.fromkeys(stems(search.normalize(query))) for f in (*search.BOOSTS, "wording")]
     expected = _whoosh_scores(ix, terms)
     got = _numpy_scores(ix, terms)
     assert expected, query
@@ -131,14 +133,14 @@ def test_deleted_documents_are_never_found(real_catalog, tmp_path):
 
 def _whoosh_query(part: object) -> Query:
     """The documents a plan part matches, as a Whoosh query (phrases: all their word pairs)."""
-    if isinstance(part, search._Term):
+    if isinstance(part, TermPart):
         return Term(part.field, part.text)
-    if isinstance(part, search._Phrase):
+    if isinstance(part, PhrasePart):
         pairs = [f"{a}_{b}" for a, b in itertools.pairwise(part.words)]
         return And([Term(f"{part.field}_pairs", pair) for pair in pairs])
-    if isinstance(part, search._Best):
+    if isinstance(part, BestPart):
         return Or([_whoosh_query(option) for option in part.options])
-    assert isinstance(part, search._Bonus)
+    assert isinstance(part, BonusPart)
     return Term("id", part.doc_id)
 
 
@@ -149,8 +151,8 @@ def test_total_and_facets_count_every_match(real_index):
     queries = [*QUERIES, "tylenol", "who should be on the team", "mme", "nerve pain pills", "benzo with pain pills"]
     for query in queries:
         for filters in (search.Filters(), search.Filters(type="treatment"), search.Filters(audience="patient")):
-            fields = search.PATIENT_FIELDS if filters.audience == "patient" else tuple(search.BOOSTS)
-            plan = real_index._plan(query, fields)
+            fields = search.PATIENT_SEARCH_FIELDS if filters.audience == "patient" else tuple(search.BOOSTS)
+            plan = real_index._planner.plan(query, fields)
             terms = [Term(name, value) for name, value in filters.terms()]
             expected = real_index._searcher.search(
                 Or([_whoosh_query(part) for part in plan.parts]),
@@ -176,7 +178,7 @@ def test_pages_are_slices_of_one_order(real_index):
 
 
 def test_phrase_ranks_adjacent_words_first(tmp_path):
-    def doc(doc_id: str, title: str, summary: str) -> dict[str, str]:
+    def doc(doc_id: str, title: str, summary: str) -> search.IndexDocument:
         return {
             "id": doc_id,
             "type": "topic",
@@ -217,3 +219,18 @@ def test_posting_cache_stays_within_its_budget(real_catalog, tmp_path):
         assert ix._postings._cached_bytes <= 4096
     assert ix._postings._cache  # small lists are still kept
     assert ix.search("tylenol").results[0].id == "acetaminophen"  # and evicted ones are read again
+
+
+def test_whoosh_has_the_internals_the_fast_path_reads():
+    search.check_whoosh_internals()  # raises, naming them, when one is missing
+
+
+def test_missing_whoosh_internal_fails_loudly_at_open(real_catalog, tmp_path, monkeypatch):
+    from whoosh.codec import whoosh3
+
+    search.build_index(search.catalog_documents(real_catalog), tmp_path)
+    monkeypatch.delattr(whoosh3.W3LeafMatcher, "_read_data")
+    with pytest.raises(RuntimeError, match=r"private Whoosh names .*W3LeafMatcher\._read_data"):
+        search.check_whoosh_internals()
+    with pytest.raises(RuntimeError, match=r"W3LeafMatcher\._read_data"):
+        search.SearchIndex(tmp_path, cache_size=0)

@@ -1,19 +1,21 @@
 """Search quality gate: the API's ranking on tests/search_eval/queries.yaml (real corpus).
 
-Metrics (painguide/evaluation.py): MRR@10 counts the best-ranked of a query's expected ids (every id in
+Metrics (painguide/search/quality.py): MRR@10 counts the best-ranked of a query's expected ids (every id in
 ``expect`` is a correct answer); recall@3 is the share of queries with an expected id in the top 3.
 `make eval` prints the same numbers per query kind, next to the static site's lunr search.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from painguide import evaluation
+from painguide.search import quality as evaluation
 
 MIN_MRR = 0.85
 MIN_RECALL_AT_3 = 0.90
-QUERIES = evaluation.load_queries()
+QUERIES = evaluation.load_queries(Path(__file__).resolve().parent / "search_eval" / "queries.yaml")
 
 
 @pytest.mark.slow

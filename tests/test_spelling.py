@@ -1,10 +1,10 @@
-"""painguide.spelling: the vectorized distance agrees with the plain one, word for word."""
+"""painguide.search.spelling: the vectorized distance agrees with the plain one, word for word."""
 
 from __future__ import annotations
 
 import random
 
-from painguide.spelling import Speller
+from painguide.search.spelling import Speller
 
 
 def _osa(a: str, b: str) -> int:

@@ -23,8 +23,11 @@ from typing import Any
 
 import pytest
 
-from painguide import build, catalog
-from tests.conftest import FIXTURE_CONTENT, MKDOCS, copy_content, serving
+from painguide import publish
+from painguide.content import validate as validation
+from painguide.content.catalog import Catalog
+from painguide.content.problems import Problem
+from tests.helpers import FIXTURE_CONTENT, MKDOCS, copy_content, serving
 
 ATTACKER = "127.0.0.1:9"  # nothing listens there; any request to it is a failure, answered or not
 
@@ -70,7 +73,7 @@ def _cycle(values: list[str]) -> Iterator[str]:
         yield from values
 
 
-def _seed(cat: catalog.Catalog) -> catalog.Catalog:
+def _seed(cat: Catalog) -> Catalog:
     """The validated catalog with a payload in every plain-text and Markdown field (validation bypassed)."""
     plain, markdown = _cycle(PLAIN), _cycle(MARKDOWN)
 
@@ -147,27 +150,24 @@ def _seed(cat: catalog.Catalog) -> catalog.Catalog:
 def hostile_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp = tmp_path_factory.mktemp("xss")
     root = copy_content(tmp)
-    original = catalog.validate
+    original = validation.validate
 
-    def seeded(path: Path, strict: bool = False) -> tuple[catalog.Catalog, list[catalog.Problem]]:
+    def seeded(path: Path, strict: bool = False) -> tuple[Catalog, list[Problem]]:
         cat, problems = original(path, strict)
         return _seed(cat), problems
 
-    def lenient_site(config_file: Path, content: Path, site_dir: Path) -> None:
+    strict_site = publish.build_site
+
+    def lenient_site(*args: Any) -> None:
         # Not strict: the strict build already refuses script links ("unrecognized relative link"); here
         # the page output itself is under test.
-        from mkdocs.commands.build import build as mkdocs_build
-        from mkdocs.config import load_config
-
-        config = load_config(str(config_file), site_dir=str(site_dir), strict=False)
-        config["extra"]["content_dir"] = str(content.resolve())
-        mkdocs_build(config)
+        strict_site(*args, strict=False)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(catalog, "validate", seeded)
-        patch.setattr(build, "build_site", lenient_site)
+        patch.setattr(validation, "validate", seeded)
+        patch.setattr(publish, "build_site", lenient_site)
         out = tmp / "build"
-        build.build(root, out, MKDOCS)
+        publish.build(root, out, MKDOCS)
     return out
 
 
@@ -214,8 +214,8 @@ def _dangerous(path: Path) -> Counter[str]:
 def test_no_payload_survives_into_any_page(hostile_build: Path, built: Path):
     # Material's own markup has forms and its scripts; the same page built from the clean fixture is the
     # baseline, and the hostile build may add nothing to it.
-    site = build.current(hostile_build) / "site"
-    clean = build.current(built) / "site"
+    site = publish.current(hostile_build) / "site"
+    clean = publish.current(built) / "site"
     pages = sorted(site.rglob("*.html"))
     assert len(pages) > 30
     bad = {}
@@ -233,7 +233,7 @@ def test_no_payload_survives_into_any_page(hostile_build: Path, built: Path):
 @pytest.mark.slow
 @pytest.mark.browser
 def test_no_payload_runs_in_chromium(browser, hostile_build: Path):
-    site = build.current(hostile_build) / "site"
+    site = publish.current(hostile_build) / "site"
     pages = sorted(str(p.relative_to(site)) for p in site.rglob("*.html"))
     dialogs: list[str] = []
     offsite: list[str] = []
@@ -267,7 +267,7 @@ def test_validator_rejects_markup_in_plain_text(tmp_path, payload):
     path = root / "treatments" / "acetaminophen.yaml"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("title: Acetaminophen\n", f"title: {json.dumps(payload)}\n", 1), encoding="utf-8")
-    _, problems = catalog.validate(root)
+    _, problems = validation.validate(root)
     rejected = any(p.field == "title" for p in problems)
     # markup and line breaks are refused; anything else is plain text, shown as typed (escaped on output)
     assert rejected is any(ch in payload for ch in "<>\n"), (payload, [str(p) for p in problems])
@@ -282,5 +282,5 @@ def test_validator_rejects_payloads_in_markdown(tmp_path, payload):
     path = root / "treatments" / "acetaminophen.yaml"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("  what_it_is: >-\n", f"  what_it_is: {json.dumps(payload)}\n  x_old: >-\n", 1))
-    _, problems = catalog.validate(root)
+    _, problems = validation.validate(root)
     assert any(p.field == "patient.what_it_is" for p in problems), (payload, [str(p) for p in problems])

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from api.app import create_app
-from painguide import build, search
+from painguide import publish, search
+from painguide.serve.app import create_app
 from painguide.settings import Settings
-from tests.conftest import MKDOCS, copy_content
+from tests.helpers import MKDOCS, copy_content
 
 
 @contextmanager
@@ -84,13 +84,13 @@ def test_bounded_and_can_be_turned_off(built):
 def test_a_new_release_empties_the_cache(tmp_path):
     root = copy_content(tmp_path)
     out = tmp_path / "build"
-    build.build(root, out, MKDOCS)
+    publish.build(root, out, MKDOCS)
     with counting_client(out) as (client, calls):
         before = client.get("/api/v1/entries/acetaminophen").json()
         client.get("/api/v1/search?q=tylenol")
         page = root / "treatments" / "acetaminophen.yaml"
         page.write_text(page.read_text().replace("title: Acetaminophen", "title: Acetaminophen (paracetamol)"))
-        build.build(root, out, MKDOCS)
+        publish.build(root, out, MKDOCS)
         after = client.get("/api/v1/entries/acetaminophen").json()
         client.get("/api/v1/search?q=tylenol")
     assert before["title"] == "Acetaminophen"

@@ -102,3 +102,16 @@ def test_every_entry_url_serves_a_page_with_its_title(real_client):
         detail = real_client.get(f"/api/v1/entries/{item['id']}").json()
         if detail["patient_url"]:
             assert real_client.get(detail["patient_url"]).status_code == 200
+
+
+def test_a_component_entry_is_its_own_component_everywhere(client):
+    listed = {
+        e["id"]: e["component"] for e in client.get("/api/v1/entries", params={"type": "component"}).json()["items"]
+    }
+    assert listed and all(listed[cid] == cid for cid in listed)
+    for cid in listed:
+        assert client.get(f"/api/v1/entries/{cid}").json()["component"] == cid
+        hits = client.get("/api/v1/search", params={"q": cid.replace("-", " "), "limit": 50}).json()["results"]
+        assert all(h["component"] == cid for h in hits if h["id"] == cid)
+    treatment = client.get("/api/v1/entries/acetaminophen").json()
+    assert treatment["component"] == "medications"

@@ -102,7 +102,7 @@ def test_missing_page_is_404(client):
 def test_not_built_is_503_json(tmp_path):
     from starlette.testclient import TestClient
 
-    from api.app import create_app
+    from painguide.serve.app import create_app
     from painguide.settings import Settings
 
     with TestClient(create_app(Settings(build_dir=tmp_path))) as c:

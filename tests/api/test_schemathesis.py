@@ -7,7 +7,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
-from api.app import create_app
+from painguide.serve.app import create_app
 from painguide.settings import Settings
 
 EXAMPLES_PER_OPERATION = 40

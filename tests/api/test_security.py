@@ -15,10 +15,11 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
-from api.app import create_app
-from painguide import build, release
+from painguide import publish
+from painguide.serve import release
+from painguide.serve.app import create_app
 from painguide.settings import Settings
-from tests.conftest import MKDOCS, copy_content, serving
+from tests.helpers import MKDOCS, copy_content, serving
 
 PAGE = "/treatments/medications/acetaminophen.html"
 INLINE = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.DOTALL)
@@ -150,12 +151,12 @@ def test_static_cache_control(client):
 
 def _fresh(tmp_path: Path) -> Path:
     out = tmp_path / "build"
-    build.build(copy_content(tmp_path), out, MKDOCS, site=True)
+    publish.build(copy_content(tmp_path), out, MKDOCS, site=True)
     return out
 
 
 def _corrupt_index(out: Path) -> None:
-    for path in (build.current(out) / "index").glob("*.pst"):
+    for path in (publish.current(out) / "index").glob("*.pst"):
         path.write_bytes(b"")
 
 
@@ -177,7 +178,7 @@ def test_corrupt_index_cold_pages_stay_up_and_health_is_degraded(tmp_path):
 
 @pytest.mark.slow
 def test_corrupt_index_warm_turns_health_degraded(tmp_path, monkeypatch):
-    from api import monitor
+    from painguide.serve import monitor
 
     monkeypatch.setattr(monitor, "TTL", 0.0)
     out = _fresh(tmp_path)
@@ -192,7 +193,7 @@ def test_corrupt_index_warm_turns_health_degraded(tmp_path, monkeypatch):
 @pytest.mark.slow
 def test_corrupt_catalog_is_remembered_not_reloaded_per_request(tmp_path, monkeypatch):
     out = _fresh(tmp_path)
-    catalog = build.current(out) / "catalog.json"
+    catalog = publish.current(out) / "catalog.json"
     catalog.write_bytes(catalog.read_bytes()[:1000])
     opened = []
     original = release.Release.__init__
@@ -214,7 +215,7 @@ def test_corrupt_catalog_is_remembered_not_reloaded_per_request(tmp_path, monkey
 def test_busy_pool_sheds_load_with_503():
     import anyio
 
-    from api.workers import Busy, CpuPool
+    from painguide.serve.workers import Busy, CpuPool
 
     pool = CpuPool(threads=1, queue=2)
     results: list[str] = []
@@ -264,7 +265,7 @@ def test_server_bounds_request_heads_and_sends_no_banner(built):
 
 @pytest.mark.slow
 def test_slow_request_head_is_cut_off(built, monkeypatch):
-    from api import server
+    from painguide.serve import server
 
     monkeypatch.setattr(server, "HEAD_TIMEOUT", 1.0)
     with serving(built) as base:
@@ -283,24 +284,24 @@ def test_build_lock_and_stale_staging(tmp_path):
 
     root = copy_content(tmp_path)
     out = tmp_path / "build"
-    first = build.build(root, out, MKDOCS, site=False)
+    first = publish.build(root, out, MKDOCS, site=False)
     (out / ".staging-killed").mkdir()
     (out / ".staging-killed" / "junk").write_text("x")
-    build.build(root, out, MKDOCS, site=False)
+    publish.build(root, out, MKDOCS, site=False)
     assert not list(out.glob(".staging-*")), "a killed build's staging is cleaned by the next build"
-    with open(out / build.LOCK_FILE, "a+") as held:
+    with open(out / publish.LOCK_FILE, "a+") as held:
         fcntl.flock(held, fcntl.LOCK_EX)
-        with pytest.raises(build.BuildLocked):
-            build.build(root, out, MKDOCS, site=False)
-    assert build.current(out) is not None and first.parent == out / build.RELEASES
+        with pytest.raises(publish.BuildLocked):
+            publish.build(root, out, MKDOCS, site=False)
+    assert publish.current(out) is not None and first.parent == out / publish.RELEASES
 
 
 def test_prune_never_removes_what_current_points_to(tmp_path):
     out = tmp_path / "build"
-    releases = out / build.RELEASES
+    releases = out / publish.RELEASES
     for name in ("a", "b", "c", "d", "e"):
         (releases / name).mkdir(parents=True)
-    (out / build.CURRENT).symlink_to(Path(build.RELEASES) / "a")  # an older release is current
-    build._prune(releases, keep="e")
+    (out / publish.CURRENT).symlink_to(Path(publish.RELEASES) / "a")  # an older release is current
+    publish._prune(releases, keep="e")
     assert (releases / "a").is_dir() and (releases / "e").is_dir()
     shutil.rmtree(out)

@@ -8,8 +8,8 @@ import time
 import httpx
 import pytest
 
-from painguide import build
-from tests.conftest import MKDOCS, copy_content, serving
+from painguide import publish
+from tests.helpers import MKDOCS, copy_content, serving
 
 PATHS = [
     "/api/v1/search?q=tylenol",
@@ -26,7 +26,7 @@ PATHS = [
 def test_concurrent_requests_during_rebuilds(tmp_path):
     root = copy_content(tmp_path)
     out = tmp_path / "build"
-    build.build(root, out, MKDOCS)
+    publish.build(root, out, MKDOCS)
     failures: list[str] = []
     releases: set[str] = set()
     done = threading.Event()
@@ -50,7 +50,7 @@ def test_concurrent_requests_during_rebuilds(tmp_path):
             w.start()
         try:
             for _ in range(3):
-                build.build(root, out, MKDOCS)
+                publish.build(root, out, MKDOCS)
         finally:
             time.sleep(0.3)
             done.set()

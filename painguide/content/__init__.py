@@ -1,0 +1,1 @@
+"""Content: YAML files → a validated ``Catalog``. Imports nothing else of painguide."""

@@ -1,0 +1,431 @@
+"""Content schema: the single source of truth for every YAML file under ``guidelines/``.
+
+The validator, the site hooks, the search index, the API response models and the exported
+JSON Schema (``guidelines/schema.json``) are all derived from these models.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal, get_args
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+    ValidationInfo,
+    model_validator,
+)
+
+from painguide.content import markup
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+# Objectives must be observable; "understand" or "know" cannot be checked in a knowledge check.
+MEASURABLE_VERBS: frozenset[str] = frozenset(
+    [
+        "analyze",
+        "apply",
+        "assess",
+        "calculate",
+        "choose",
+        "classify",
+        "compare",
+        "complete",
+        "conduct",
+        "contrast",
+        "create",
+        "critique",
+        "define",
+        "demonstrate",
+        "describe",
+        "design",
+        "develop",
+        "differentiate",
+        "discuss",
+        "distinguish",
+        "document",
+        "estimate",
+        "evaluate",
+        "explain",
+        "formulate",
+        "identify",
+        "implement",
+        "interpret",
+        "justify",
+        "list",
+        "locate",
+        "match",
+        "name",
+        "outline",
+        "plan",
+        "practice",
+        "prepare",
+        "prioritize",
+        "recall",
+        "recognize",
+        "recommend",
+        "record",
+        "relate",
+        "report",
+        "role-play",
+        "screen",
+        "select",
+        "solve",
+        "state",
+        "summarize",
+        "use",
+        "write",
+    ]
+)
+
+ComponentId = Literal[
+    "medications",
+    "restorative-therapies",
+    "interventional-procedures",
+    "behavioral-health",
+    "complementary-integrative-health",
+]
+EntryType = Literal["component", "treatment", "barrier", "team-question", "data-element", "topic"]
+Audience = Literal["clinician", "patient", "trainer"]
+# Roles a trainer assigns modules to.
+Role = Literal[
+    "clinicians",
+    "nurses-and-medical-assistants",
+    "pharmacists",
+    "behavioral-health-staff",
+    "front-desk-staff",
+    "patients",
+]
+COMPONENT_IDS: tuple[str, ...] = get_args(ComponentId)
+AUDIENCES: tuple[str, ...] = get_args(Audience)
+ROLES: tuple[str, ...] = get_args(Role)
+
+# Plain-text fields (titles, summaries, aliases, terms, question text...) reach HTML attributes, <title>, the
+# nav and tooltips: they hold no markup and no line breaks (a newline in a title once spilled into the page
+# body as a fake admonition). Markdown fields are checked by rendering and sanitizing them (painguide.markup).
+MAX_MARKDOWN = 4000  # characters in one Markdown field; the longest today is about 1,100
+MAX_TEXT = 1000  # characters in one plain-text field
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")
+
+
+def _plain(value: str) -> str:
+    if "<" in value or ">" in value:
+        raise ValueError(
+            "'<' and '>' are not allowed in plain text (it is shown in page titles, menus and tooltips); "
+            "write 'under', 'over' or 'at least' instead"
+        )
+    if "\n" in value or "\r" in value:
+        raise ValueError("must be a single line (no line breaks)")
+    if m := _CONTROL.search(value):
+        raise ValueError(f"contains the control character U+{ord(m.group(0)):04X}")
+    return value
+
+
+def _safe_markdown(value: str, info: ValidationInfo) -> str:
+    # Content read back from a build was checked when it was built; the server skips the render (context).
+    if not (info.context or {}).get("trusted"):
+        if m := _CONTROL.search(value):
+            raise ValueError(f"contains the control character U+{ord(m.group(0)):04X}")
+        if problem := markup.markdown_problem(value):
+            raise ValueError(problem)
+    return value
+
+
+def _one_or_two_sentences(value: str) -> str:
+    # A summary is shown in lists and search results; longer text belongs in a layer.
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z0-9\"“(])", value.strip()) if s]
+    if len(sentences) > 2:
+        raise ValueError(f"a summary is 1-2 sentences, found {len(sentences)}")
+    return value
+
+
+def _measurable(value: str) -> str:
+    verb = value.split(maxsplit=1)[0].lower().strip(",;:") if value.strip() else ""
+    if verb not in MEASURABLE_VERBS:
+        raise ValueError(
+            f"an objective starts with a measurable verb (e.g. describe, explain, identify, "
+            f"calculate, compare), not '{verb}'"
+        )
+    return value
+
+
+def _string_to_source_ref(value: object) -> object:
+    return {"id": value} if isinstance(value, str) else value
+
+
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=2, max_length=80)]
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT), AfterValidator(_plain)
+]
+Markdown = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=10, max_length=MAX_MARKDOWN),
+    AfterValidator(_safe_markdown),
+]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=120), AfterValidator(_plain)]
+Summary = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=30, max_length=400),
+    AfterValidator(_plain),
+    AfterValidator(_one_or_two_sentences),
+]
+Objective = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=15, max_length=300),
+    AfterValidator(_plain),
+    AfterValidator(_measurable),
+]
+Alias = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=80), AfterValidator(_plain)]
+
+
+class Strict(BaseModel):
+    """Base for every stored shape: unknown keys are typos, so they are errors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SourceRef(Strict):
+    """A citation: a source id from sources.yaml, optionally with where in it (a section, page)."""
+
+    id: Slug
+    locator: Text | None = Field(default=None, max_length=200)
+
+
+SourceRefs = Annotated[
+    list[Annotated[SourceRef, BeforeValidator(_string_to_source_ref)]], Field(min_length=1, max_length=20)
+]
+
+
+class ClinicianLayer(Strict):
+    """Best-practice guidance for clinicians. Treatments fill every field (a content test checks)."""
+
+    key_points: Annotated[list[Markdown], Field(min_length=2, max_length=8, title="Key points")]
+    how_it_is_used: Markdown | None = Field(default=None, title="How it is used")
+    benefits: Markdown | None = Field(default=None, title="Benefits")
+    risks: Markdown | None = Field(default=None, title="Risks and cautions")
+    evidence: Markdown | None = Field(default=None, title="Evidence")
+    who_delivers: Markdown | None = Field(default=None, title="Who delivers it")
+    practical_steps: Annotated[list[Markdown], Field(min_length=1, max_length=10, title="Practical steps")]
+
+
+class PatientLayer(Strict):
+    """A plain-language explainer (grade 6-8 reading level) a patient can read and print."""
+
+    what_it_is: Markdown = Field(title="What it is")
+    how_it_may_help: Markdown | None = Field(default=None, title="How it may help")
+    what_to_expect: Markdown | None = Field(default=None, title="What to expect")
+    risks: Markdown | None = Field(default=None, title="Risks and side effects")
+    what_you_can_do: Markdown | None = Field(default=None, title="What you can do")
+    questions_to_ask: Annotated[list[Text], Field(max_length=8, title="Questions to ask your care team")] = []
+    cost_and_coverage: Markdown | None = Field(default=None, title="Cost and coverage")
+
+
+class TrainerLayer(Strict):
+    learning_objectives: Annotated[list[Objective], Field(min_length=2, max_length=4)]
+    discussion_prompts: Annotated[list[Text], Field(max_length=6)] = []
+
+
+class TeamQuestion(Strict):
+    """One of the questions a clinic answers to set up a Chronic Pain Management Support Team."""
+
+    order: Annotated[int, Field(ge=1, le=8, description="Position in the set-up sequence.")]
+    question: Text
+    why_it_matters: Markdown
+    options: Annotated[list[Markdown], Field(min_length=2, max_length=12)]
+    examples: Annotated[list[Markdown], Field(min_length=1, max_length=12)]
+
+
+class Measure(Strict):
+    """A data element a support team reviews, and the instrument behind it if there is one."""
+
+    what_is_recorded: Markdown = Field(title="What is recorded")
+    why_it_matters: Markdown = Field(title="Why the team reviews it")
+    how_often: Markdown = Field(title="How often")
+    scoring: Markdown | None = Field(default=None, title="How it is scored")
+    intended_use: Markdown = Field(title="Intended use")
+    limits: Markdown = Field(title="Limits")
+
+
+class EntryBase(Strict):
+    id: Slug
+    title: Title
+    summary: Summary
+    audiences: Annotated[list[Audience], Field(min_length=1)]
+    tags: Annotated[list[Slug], Field(max_length=12)] = []
+    aliases: Annotated[list[Alias], Field(max_length=40)] = Field(
+        default=[], description="Other names, abbreviations, brand/generic names and lay words."
+    )
+    related: Annotated[list[Slug], Field(max_length=20)] = []
+    sources: SourceRefs
+    reviewed: dt.date
+    review_due: dt.date | None = None
+    clinician: ClinicianLayer
+    patient: PatientLayer | None = None
+    trainer: TrainerLayer
+
+    @model_validator(mode="after")
+    def _consistent(self) -> EntryBase:
+        if self.review_due is not None and self.review_due <= self.reviewed:
+            raise ValueError("review_due must be after reviewed")
+        layers = {a for a in AUDIENCES if getattr(self, a) is not None}
+        if set(self.audiences) != layers:
+            raise ValueError(
+                f"audiences {sorted(self.audiences)} must list exactly the layers present {sorted(layers)}"
+            )
+        if self.id in self.related:
+            raise ValueError("an entry cannot be related to itself")
+        return self
+
+
+class PatientFacing(EntryBase):
+    patient: PatientLayer
+
+
+class ComponentEntry(PatientFacing):
+    type: Literal["component"]
+
+
+class TreatmentEntry(PatientFacing):
+    type: Literal["treatment"]
+    component: ComponentId
+
+
+class BarrierEntry(PatientFacing):
+    type: Literal["barrier"]
+
+
+class TopicEntry(PatientFacing):
+    type: Literal["topic"]
+
+
+class TeamQuestionEntry(EntryBase):
+    type: Literal["team-question"]
+    team: TeamQuestion
+
+
+class DataElementEntry(EntryBase):
+    type: Literal["data-element"]
+    measure: Measure
+
+
+# The kinds of entry, written once (painguide.content.kinds has a row for each and checks that they agree).
+EntryModel = ComponentEntry | TreatmentEntry | BarrierEntry | TopicEntry | TeamQuestionEntry | DataElementEntry
+Entry = Annotated[EntryModel, Field(discriminator="type")]
+
+
+class Lesson(Strict):
+    entry: Slug
+    focus: Text
+
+
+class Question(Strict):
+    prompt: Text
+    choices: Annotated[list[Text], Field(min_length=3, max_length=6)]
+    answer: Text
+    explanation: Text
+    entry: Slug = Field(description="The entry the explanation comes from.")
+
+    @model_validator(mode="after")
+    def _answer_is_a_choice(self) -> Question:
+        if self.answer not in self.choices:
+            raise ValueError(f"answer '{self.answer}' is not among the choices (copy it exactly)")
+        seen: set[str] = set()
+        for choice in self.choices:
+            # "Moderate risk" and "moderate  risk" are the same choice to a learner
+            key = " ".join(choice.casefold().split()).rstrip(".")
+            if key in seen:
+                raise ValueError(f"choice '{choice}' is repeated: every choice must be different")
+            seen.add(key)
+        return self
+
+
+class Vignette(Strict):
+    title: Title
+    text: Markdown
+    discussion_prompts: Annotated[list[Text], Field(min_length=2, max_length=8)]
+
+
+class Assignment(Strict):
+    title: Title
+    instructions: Markdown
+
+
+class Module(Strict):
+    """A ready-to-assign curriculum module (guidelines/modules/<id>.yaml)."""
+
+    type: Literal["module"]
+    id: Slug
+    title: Title
+    summary: Summary
+    audiences: Annotated[list[Role], Field(min_length=1)]
+    level: Literal["introductory", "intermediate", "advanced"]
+    duration_minutes: Annotated[int, Field(ge=10, le=480)]
+    objectives: Annotated[list[Objective], Field(min_length=3, max_length=8)]
+    prerequisites: Annotated[list[Slug], Field(max_length=10)] = []
+    lessons: Annotated[list[Lesson], Field(min_length=2, max_length=20)]
+    questions: Annotated[list[Question], Field(min_length=5, max_length=15)]
+    vignette: Vignette
+    assignment: Assignment
+    sources: SourceRefs
+    reviewed: dt.date
+
+    @model_validator(mode="after")
+    def _not_own_prerequisite(self) -> Module:
+        if self.id in self.prerequisites:
+            raise ValueError("a module cannot be its own prerequisite")
+        return self
+
+
+Document = Annotated[EntryModel | Module, Field(discriminator="type")]
+DOCUMENT: TypeAdapter[EntryModel | Module] = TypeAdapter(Document)
+
+
+class Source(Strict):
+    id: Slug
+    title: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=3, max_length=250), AfterValidator(_plain)
+    ]
+    author: Text | None = None
+    publisher: Text | None = None
+    year: Annotated[int, Field(ge=1900, le=2100)] | None = None
+    kind: Literal["seed", "report", "guideline", "instrument", "article"]
+    url: Annotated[str, StringConstraints(pattern=r"^https://[^\s<>\"']+$", max_length=500)] | None = None
+    file: Annotated[str, StringConstraints(pattern=r"^[0-9]{3}_[0-9a-f]{16}\.txt$")] | None = None
+    citation: Text | None = Field(default=None, description="Journal, volume and pages.")
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _seed_has_file(self) -> Source:
+        if (self.kind == "seed") != (self.file is not None):
+            raise ValueError("seed sources (and only they) name their seed file")
+        return self
+
+
+class SourceList(Strict):
+    sources: Annotated[list[Source], Field(min_length=1, max_length=500)]
+
+
+class Term(Strict):
+    term: Title
+    definition: Markdown
+    abbreviations: Annotated[list[Alias], Field(max_length=10)] = []
+    synonyms: Annotated[list[Alias], Field(max_length=20)] = []
+    entry: Slug | None = Field(default=None, description="The entry that explains it in full.")
+
+
+class Glossary(Strict):
+    terms: Annotated[list[Term], Field(min_length=1, max_length=1000)]
+
+
+def json_schema() -> dict[str, object]:
+    """The JSON Schema YAML editors use to validate content files as they are typed."""
+    schema = DOCUMENT.json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "PainGuide guideline entry or curriculum module"
+    return schema

@@ -1,0 +1,206 @@
+"""`painguide build`: load the content once → site → search index → catalog export → atomic swap.
+
+Layout of the build directory::
+
+    build/current -> releases/20261122T101500-1a2b3c   (a symlink, replaced with one rename)
+    build/releases/<id>/docs/       every page as Markdown (hand-written and generated): any MkDocs-compatible
+                                    builder can read it with mkdocs.yml
+    build/releases/<id>/site/       the MkDocs site
+    build/releases/<id>/index/      the Whoosh index
+    build/releases/<id>/catalog.json
+
+Everything is written into a staging directory first; only a complete release is ever pointed to,
+so a failed build leaves the last good output untouched and a running server never sees half of one.
+"""
+
+from __future__ import annotations
+
+import base64
+import fcntl
+import hashlib
+import json
+import os
+import re
+import shutil
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from painguide import search, urls
+from painguide.content.catalog import Catalog
+from painguide.content.validate import load
+
+CURRENT = "current"
+RELEASES = "releases"
+KEEP_RELEASES = 3  # the current one and two before it, for requests still reading them
+CSP_FILE = "csp.json"  # sha256 hashes of the inline scripts Material puts in pages (for the CSP header)
+LOCK_FILE = ".lock"
+
+# Inline <script> elements that run (not JSON data blocks): Material's small bootstrap scripts.
+_INLINE_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.DOTALL | re.IGNORECASE)
+
+
+class BuildLocked(RuntimeError):
+    """Another `painguide build` is writing to the same output directory."""
+
+
+def inline_script_hashes(site: Path) -> list[str]:
+    """CSP source expressions ('sha256-...') for every distinct inline script in the built pages.
+
+    Material's bootstrap script embeds the page's relative base URL, so there is one hash per directory
+    depth plus a few constant ones (tabs, palette): 9 for this site. Everything else is an external file.
+    """
+    found: set[str] = set()
+    for page in site.rglob("*.html"):
+        for match in _INLINE_SCRIPT.finditer(page.read_text(encoding="utf-8")):
+            attrs = match.group("attrs").lower()
+            if "src=" in attrs or "application/json" in attrs:
+                continue
+            digest = hashlib.sha256(match.group("body").encode("utf-8")).digest()
+            found.add("'sha256-" + base64.b64encode(digest).decode() + "'")
+    return sorted(found)
+
+
+@contextmanager
+def _locked(out: Path) -> Iterator[None]:
+    """One build at a time per output directory (a second one fails at once instead of racing the prune)."""
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / LOCK_FILE, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildLocked(f"another build is writing to {out}; try again when it has finished") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _clean_stale(out: Path) -> None:
+    # Under the lock no other build is running, so any staging directory or half-made link is left over from
+    # a killed build (five of them once held 22 MB).
+    for path in out.glob(".staging-*"):
+        shutil.rmtree(path, ignore_errors=True)
+    for path in out.glob(f".{CURRENT}-*"):
+        path.unlink(missing_ok=True)
+
+
+def export(catalog: Catalog) -> dict[str, Any]:
+    """The whole catalog as one JSON-ready document (also served by /api/v1/export)."""
+    return {
+        "entries": [
+            {**e.model_dump(mode="json", exclude_none=True), "url": urls.url(urls.entry_page(e))}
+            for e in sorted(catalog.entries.values(), key=lambda e: e.id)
+        ],
+        "modules": [
+            {**m.model_dump(mode="json", exclude_none=True), "url": urls.url(urls.module_page(m.id))}
+            for m in sorted(catalog.modules.values(), key=lambda m: m.id)
+        ],
+        "sources": [s.model_dump(mode="json", exclude_none=True) for s in catalog.sources.values()],
+        "glossary": [t.model_dump(mode="json", exclude_none=True) for t in catalog.glossary],
+    }
+
+
+def build_site(
+    config_file: Path,
+    catalog: Catalog,
+    site_dir: Path,
+    docs_dir: Path,
+    site_url: str | None = None,
+    *,
+    strict: bool = True,
+) -> None:
+    """Write every page into ``docs_dir`` (a staging copy of docs/ plus the generated pages), then run MkDocs on
+    it in strict mode (a warning or broken link fails the build), handing the plugin the loaded catalog."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    from painguide.site.plugin import PainGuidePlugin, stage_docs
+
+    options: dict[str, Any] = {"site_dir": str(site_dir), "strict": strict}
+    if site_url:
+        options["site_url"] = site_url
+    config = load_config(str(config_file), **options)
+    staged = stage_docs(catalog, Path(config.docs_dir), docs_dir)
+    config.docs_dir = str(docs_dir)
+    plugin = config.plugins["painguide"]
+    assert isinstance(plugin, PainGuidePlugin), "mkdocs.yml must list the painguide plugin"
+    plugin.catalog, plugin.staged = catalog, staged
+    mkdocs_build(config)
+
+
+def build(content: Path, out: Path, config_file: Path, *, site: bool = True, site_url: str | None = None) -> Path:
+    """Validate, build everything into staging, then publish it. Returns the new release path."""
+    catalog = load(content)  # the one load: raises ContentError before anything is written
+    with _locked(out):
+        _clean_stale(out)
+        releases = out / RELEASES
+        releases.mkdir(parents=True, exist_ok=True)
+        release_id = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+        staging = out / f".staging-{release_id}"
+        try:
+            staging.mkdir()
+            if site:
+                build_site(config_file, catalog, staging / "site", staging / "docs", site_url)
+                (staging / CSP_FILE).write_text(json.dumps(inline_script_hashes(staging / "site")))
+            search.build_index(
+                search.catalog_documents(catalog), staging / "index", synonyms=search.synonym_groups(catalog)
+            )
+            _check_index(staging / "index")
+            (staging / "catalog.json").write_text(json.dumps(export(catalog)), encoding="utf-8")
+            final = releases / release_id
+            staging.rename(final)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        publish(out, final)
+    return final
+
+
+def _check_index(directory: Path) -> None:
+    # Open the staged index and run a query before anything points at it: a release that cannot search is
+    # not published.
+    index = search.SearchIndex(directory, cache_size=0)
+    try:
+        index.check()
+    finally:
+        index.close()
+
+
+def publish(out: Path, release: Path) -> None:
+    link = out / f".{CURRENT}-{release.name}"
+    link.symlink_to(Path(RELEASES) / release.name)
+    os.replace(link, out / CURRENT)  # atomic on POSIX: readers see the old or the new, never neither
+    _prune(out / RELEASES, keep=release.name)
+
+
+def _prune(releases: Path, keep: str) -> None:
+    old = sorted(p for p in releases.iterdir() if p.name != keep)
+    for path in old[: max(0, len(old) - (KEEP_RELEASES - 1))]:
+        # re-read at deletion time: never remove what `current` points to now
+        if _current_name(releases.parent) in {path.name, None}:
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _current_name(out: Path) -> str | None:
+    try:
+        return Path(os.readlink(out / CURRENT)).name
+    except OSError:
+        return None
+
+
+def current(out: Path) -> Path | None:
+    """The published release, or None when nothing usable is built (none yet, or an older format)."""
+    link = out / CURRENT
+    try:
+        target = os.readlink(link)
+    except OSError:
+        return None
+    path = (out / target).resolve()
+    if not (path / "catalog.json").exists() or search.index_version(path / "index") != search.INDEX_VERSION:
+        return None
+    return path

@@ -1,0 +1,88 @@
+"""FastAPI application factory: the API at /api/v1, its docs at /api/docs, the site at /."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import swagger_ui_bundle
+from fastapi import APIRouter, FastAPI, HTTPException
+from fastapi.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.responses import FileResponse
+from starlette.staticfiles import StaticFiles
+
+from painguide.serve import errors
+from painguide.serve.caching import ResponseCache
+from painguide.serve.encoding import AcceptEncoding
+from painguide.serve.headers import SecurityHeaders
+from painguide.serve.monitor import Monitor
+from painguide.serve.release import Releases
+from painguide.serve.routes import entries, export, health, modules, search
+from painguide.serve.site import SiteFiles
+from painguide.serve.workers import CpuPool
+from painguide.settings import Settings, get_settings
+
+API_PREFIX = "/api/v1"
+STATIC = Path(__file__).parent / "static"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="PainGuide API",
+        version="1",
+        summary="Integrative chronic-pain care guidance: entries, curriculum modules and search.",
+        description="Read-only JSON API. Content is public: any origin may GET. "
+        'Errors are `{"error": {"code", "message"}}`.',
+        docs_url=None,  # served below from the pinned swagger-ui-bundle package, not a CDN
+        redoc_url=None,
+        openapi_url=f"{API_PREFIX}/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.releases = Releases(settings.build_dir, settings.search_cache_size)
+    app.state.pool = CpuPool(settings.search_threads, settings.search_queue)
+    app.state.monitor = Monitor(app.state.releases)
+    errors.install(app)
+
+    api = APIRouter(prefix=API_PREFIX)
+    for module in (health, entries, search, modules, export):
+        api.include_router(module.router)
+    app.include_router(api)
+
+    @app.get("/api/docs", include_in_schema=False)
+    def docs() -> FileResponse:
+        return FileResponse(STATIC / "docs.html", media_type="text/html")
+
+    @app.get("/api/docs/start.js", include_in_schema=False)
+    def docs_script() -> FileResponse:
+        return FileResponse(STATIC / "start.js", media_type="text/javascript")
+
+    app.mount("/api/docs/assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets")
+
+    @app.api_route("/api/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
+    def api_not_found(path: str) -> None:
+        # Anything under /api that no route matched is an API 404 (JSON), not a site page.
+        raise HTTPException(404, f"no API endpoint /api/{path}")
+
+    app.mount("/", SiteFiles(app.state.releases), name="site")
+
+    app.add_middleware(
+        ResponseCache,
+        prefix=API_PREFIX,
+        max_age=settings.cache_max_age,
+        generation=app.state.releases.generation,
+        size=settings.response_cache_size,
+        skip=(f"{API_PREFIX}/health",),  # health must answer for the server, not from memory
+    )
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(AcceptEncoding)
+    app.add_middleware(
+        CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET"], allow_credentials=False
+    )
+    app.add_middleware(
+        SecurityHeaders,
+        api_prefix=API_PREFIX,
+        script_hashes=app.state.releases.script_hashes,
+        frame_ancestors=settings.frame_ancestors,
+    )
+    return app

@@ -1,0 +1,25 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from painguide.search import MAX_QUERY_LENGTH, Filters
+from painguide.serve import views
+from painguide.serve.deps import CurrentRelease, Pool
+from painguide.serve.models import Completion, Completions, SearchQuery, SearchResults
+
+router = APIRouter(tags=["search"])
+Q = Annotated[str, Query(min_length=1, max_length=MAX_QUERY_LENGTH, description="Plain text; no syntax.")]
+
+
+@router.get("/search", response_model=SearchResults)
+async def search(release: CurrentRelease, pool: Pool, query: Annotated[SearchQuery, Query()]) -> SearchResults:
+    filters = Filters(type=query.type, component=query.component, audience=query.audience, tag=query.tag)
+    return views.search_results(await pool.run(release.search.search, query.q, filters, query.limit, query.offset))
+
+
+@router.get("/suggest", response_model=Completions)
+async def suggest(
+    release: CurrentRelease, pool: Pool, q: Q, limit: Annotated[int, Query(ge=1, le=20)] = 8
+) -> Completions:
+    found = await pool.run(release.search.suggest, q, limit)
+    return Completions(query=q, completions=[Completion(**vars(s)) for s in found])

@@ -1,0 +1,1 @@
+"""Site: a ``Catalog`` → MkDocs pages (Markdown, navigation, widgets), sanitized. Imports content, not search."""

@@ -1,0 +1,323 @@
+"""Entry pages, patient pages, section indexes, the glossary and the sources page, as Markdown.
+
+Every page is Markdown that MkDocs renders, so links between pages are checked by ``--strict``. Plain-text
+fields go through ``md_text``; Markdown fields were checked against the sanitizer when they were validated.
+Section labels are the schema fields' titles (the same labels editors see in ``guidelines/schema.json``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+
+from pydantic import BaseModel
+
+from painguide import urls
+from painguide.content import kinds
+from painguide.content.catalog import Catalog
+from painguide.content.schema import (
+    COMPONENT_IDS,
+    DataElementEntry,
+    Entry,
+    SourceRef,
+    TeamQuestionEntry,
+    TreatmentEntry,
+)
+from painguide.site import widgets
+from painguide.site.markdown import bullets, date, front_matter, indent, link, md_text, numbered, section, tab
+from painguide.site.widgets import Slots
+
+DISCLAIMER = (
+    '!!! note "For learning, not medical advice"\n'
+    "    PainGuide explains options so you can talk about them with your care team. "
+    "It does not replace advice from a clinician who knows you. "
+    "In an emergency, call 911. If you are thinking about suicide or self-harm, call or text 988."
+)
+# Fields written out by their own code rather than as a titled Markdown section.
+_SPECIAL = {"key_points", "practical_steps", "questions_to_ask"}
+
+
+def _labelled(model: BaseModel | None, level: int = 2) -> list[str]:
+    """One section per Markdown field of ``model``, titled with the field's schema title, in schema order."""
+    if model is None:
+        return []
+    out = []
+    for name, info in type(model).model_fields.items():
+        value = getattr(model, name)
+        if name not in _SPECIAL and isinstance(value, str) and info.title:
+            out.append(section(info.title, value, level))
+    return out
+
+
+def _title(model: type[BaseModel], field: str) -> str:
+    return model.model_fields[field].title or field
+
+
+def entry_tags(entry: Entry, catalog: Catalog) -> list[str]:
+    tags = [kinds.BY_TYPE[entry.type].label]
+    if component := kinds.component_of(entry):
+        tags.append(catalog.entries[component].title if component in catalog.entries else component)
+    return tags + [kinds.AUDIENCE_TAGS[a] for a in entry.audiences]  # escaped by front_matter
+
+
+def clinician_tab(entry: Entry) -> str:
+    c = entry.clinician
+    parts = [section(_title(type(c), "key_points"), bullets(c.key_points))]
+    if isinstance(entry, TeamQuestionEntry):
+        team = entry.team
+        parts += [
+            section("The question", f"**{md_text(team.question)}**"),
+            section("Why it matters", team.why_it_matters),
+            section("Options a clinic can choose", bullets(team.options)),
+            section("Examples", bullets(team.examples)),
+        ]
+    if isinstance(entry, DataElementEntry):
+        parts += _labelled(entry.measure)
+    parts += _labelled(c)
+    parts.append(section(_title(type(c), "practical_steps"), numbered(c.practical_steps)))
+    return "\n".join(p for p in parts if p)
+
+
+def patient_body(entry: Entry, level: int = 2) -> str:
+    p = entry.patient
+    if p is None:
+        return ""
+    parts = _labelled(p, level)
+    if p.questions_to_ask:
+        parts.append(section(_title(type(p), "questions_to_ask"), bullets(map(md_text, p.questions_to_ask)), level))
+    return "\n".join(x for x in parts if x)
+
+
+def trainer_tab(entry: Entry) -> str:
+    t = entry.trainer
+    objectives = section(
+        "Learning objectives",
+        "After studying this entry, learners can:\n\n" + bullets(map(md_text, t.learning_objectives)),
+    )
+    prompts = section("Discussion prompts", bullets(map(md_text, t.discussion_prompts))) if t.discussion_prompts else ""
+    return "\n".join(x for x in (objectives, prompts) if x)
+
+
+def sources_list(src: str, refs: Iterable[SourceRef], catalog: Catalog) -> str:
+    lines = []
+    for ref in refs:
+        source = catalog.sources[ref.id]
+        name = f"[{md_text(source.title)}]({source.url})" if source.url else f"*{md_text(source.title)}*"
+        by = md_text(", ".join(x for x in (source.author, source.publisher, str(source.year or "")) if x))
+        extra = f" — {md_text(ref.locator)}" if ref.locator else ""
+        cite = f". {md_text(source.citation)}" if source.citation else ""
+        about = f"[About this source]({link(src, 'sources.md')}#{source.id})"
+        lines.append(f"{name}{f' ({by})' if by else ''}{cite}{extra}. {about}")
+    return numbered(lines)
+
+
+def listing(src: str, entries: Iterable[Entry], page: Callable[[Entry], str] = urls.entry_page) -> str:
+    return bullets(f"[{md_text(e.title)}]({link(src, page(e))}) — {md_text(e.summary)}" for e in entries)
+
+
+def entry_page(entry: Entry, catalog: Catalog) -> str:
+    src = urls.entry_page(entry)
+    meta = [f"**{kinds.BY_TYPE[entry.type].label}**"]
+    if isinstance(entry, TreatmentEntry):  # a component entry is its own component, not "part of" itself
+        comp = catalog.entries[entry.component]
+        meta.append(f"Part of [{md_text(comp.title)}]({link(src, urls.entry_page(comp))})")
+    meta.append(f"Last reviewed {date(entry.reviewed)}")
+    if entry.review_due:
+        meta.append(f"next review due {date(entry.review_due)}")
+    out = [
+        front_matter(entry.title, entry.summary, entry_tags(entry, catalog), search={"boost": 2}),
+        f"# {md_text(entry.title)}\n",
+        f"{md_text(entry.summary)}\n{{: .pg-lead }}\n",
+        " · ".join(meta) + "\n{: .pg-meta }\n",
+    ]
+    if entry.aliases:
+        # Visible to readers and indexed by the site search, so lay words find this page.
+        out.append(f"**Also called:** {', '.join(map(md_text, entry.aliases))}\n{{: .pg-aliases }}\n")
+    tabs = [tab("For clinicians", clinician_tab(entry))]
+    if entry.patient is not None:
+        printable = f"[Open the printable patient page]({link(src, urls.patient_page(entry))}){{ .md-button }}\n\n"
+        tabs.append(tab("For patients", printable + patient_body(entry)))
+    tabs.append(tab("For trainers", trainer_tab(entry)))
+    out.append("\n".join(tabs))
+    if entry.type == "component":
+        out.append(section("Treatment options", listing(src, catalog.treatments_of(entry.id)), 2))
+    if entry.related:
+        out.append(section("Related", listing(src, [catalog.entries[r] for r in entry.related]), 2))
+    out.append(section("Sources", sources_list(src, entry.sources, catalog), 2))
+    return "\n".join(out)
+
+
+def patient_page(entry: Entry, slots: Slots) -> str:
+    src = urls.patient_page(entry)
+    title = f"{entry.title}: for patients"
+    return "\n".join(
+        [
+            front_matter(title, entry.summary, [kinds.AUDIENCE_TAGS["patient"]], search={"boost": 1.5}),
+            f"# {md_text(title)}\n",
+            slots.put(widgets.render("print.html", label="Print this page", hidden=True)),
+            patient_body(entry, 2),
+            DISCLAIMER + "\n",
+            f"Last reviewed {date(entry.reviewed)}. "
+            f"[More detail for clinicians and trainers]({link(src, urls.entry_page(entry))}).\n"
+            "{: .pg-meta }\n",
+        ]
+    )
+
+
+# --- section indexes -------------------------------------------------------------------------------------
+
+
+def treatments_index(catalog: Catalog) -> str:
+    src = urls.section_index("treatment")
+    kind = kinds.BY_TYPE["treatment"]
+    out = [
+        front_matter(kind.index_title, kind.index_intro),
+        f"# {kind.index_title}\n",
+        "The HHS Pain Management Best Practices Inter-Agency Task Force describes five components of "
+        "pain care. Most people do best with a plan that combines several of them.\n",
+    ]
+    for cid in COMPONENT_IDS:
+        if comp := catalog.entries.get(cid):
+            out.append(
+                section(
+                    f"[{md_text(comp.title)}]({link(src, urls.entry_page(comp))})",
+                    comp.summary + "\n\n" + listing(src, catalog.treatments_of(cid)),
+                    2,
+                )
+            )
+    return "\n".join(out)
+
+
+def simple_index(entry_type: str, catalog: Catalog) -> str:
+    kind = kinds.BY_TYPE[entry_type]
+    src = urls.section_index(entry_type)
+    return "\n".join(
+        [
+            front_matter(kind.index_title, kind.index_intro),
+            f"# {kind.index_title}\n",
+            kind.index_intro + "\n",
+            listing(src, catalog.by_type(entry_type)),
+        ]
+    )
+
+
+def support_team_index(catalog: Catalog) -> str:
+    src = urls.section_index("team-question")
+    kind = kinds.BY_TYPE["team-question"]
+    questions = [q for q in catalog.by_type("team-question") if isinstance(q, TeamQuestionEntry)]
+    return "\n".join(
+        [
+            front_matter(kind.index_title, kind.index_intro),
+            "# Build a Chronic Pain Management Support Team\n",
+            "Work through these questions in order. Each answer shapes the next.\n",
+            numbered(
+                f"[{md_text(q.team.question)}]({link(src, urls.entry_page(q))}) — {md_text(q.summary)}"
+                for q in questions
+            ),
+            section(
+                "Data the team reviews",
+                f"The [data elements]({link(src, urls.section_index('data-element'))}) a team may track, "
+                "with how each is scored and its limits.\n\n" + listing(src, catalog.by_type("data-element")),
+                2,
+            ),
+        ]
+    )
+
+
+def patient_groups(catalog: Catalog) -> list[tuple[str, list[Entry]]]:
+    """The patients' index: treatments by component in plain words, then the kinds with a patient group."""
+    readable = [e for e in catalog.entries.values() if e.patient is not None]
+    groups: list[tuple[str, list[Entry]]] = [
+        (heading, [e for e in readable if isinstance(e, TreatmentEntry) and e.component == cid])
+        for cid, heading in kinds.COMPONENT_PATIENT_GROUPS.items()
+    ]
+    groups += [(k.patient_group, [e for e in readable if e.type == k.type]) for k in kinds.KINDS if k.patient_group]
+    return [(heading, sorted(chosen, key=lambda e: e.title.lower())) for heading, chosen in groups if chosen]
+
+
+def patients_index(catalog: Catalog) -> str:
+    src = "patients/index.md"
+    out = [
+        front_matter("For patients", "Plain-language guides to pain care options.", [kinds.AUDIENCE_TAGS["patient"]]),
+        "# For patients\n",
+        "These guides explain pain care in plain words. Each one can be printed. "
+        "Take it to your next visit and talk it over with your care team.\n",
+        DISCLAIMER + "\n",
+    ]
+    for heading, chosen in patient_groups(catalog):
+        out.append(section(heading, listing(src, chosen, urls.patient_page), 2))
+    return "\n".join(out)
+
+
+def glossary_page(catalog: Catalog) -> str:
+    out = [front_matter("Glossary", "Pain care terms and abbreviations in plain words."), "# Glossary\n"]
+    for term in sorted(catalog.glossary, key=lambda t: t.term.lower()):
+        names = ", ".join(map(md_text, [*term.abbreviations, *term.synonyms]))
+        more = f"\n\n    Also: {names}" if names else ""
+        see = ""
+        if term.entry and term.entry in catalog.entries:
+            target = catalog.entries[term.entry]
+            see = f"\n\n    See [{md_text(target.title)}]({link('glossary.md', urls.entry_page(target))})."
+        out.append(f"{md_text(term.term)}\n:   {indent(term.definition).strip()}{more}{see}\n")
+    return "\n".join(out)
+
+
+def sources_page(catalog: Catalog) -> str:
+    out = [
+        front_matter("Sources", "The documents PainGuide entries cite."),
+        "# Sources\n",
+        "Every entry cites one or more of these documents. We list only real, published documents.\n",
+    ]
+    for source in catalog.sources.values():
+        lines = [f"## {md_text(source.title)} {{ #{source.id} }}\n"]
+        for label, value in (
+            ("Author", source.author and md_text(source.author)),
+            ("Publisher", source.publisher and md_text(source.publisher)),
+            ("Year", source.year),
+            ("Citation", source.citation and md_text(source.citation)),
+            ("Seed file", f"`{source.file}`" if source.file else None),
+            ("Link", f"<{source.url}>" if source.url else None),
+            ("About", source.note and md_text(source.note)),
+        ):
+            if value:
+                lines.append(f"- **{label}:** {value}")
+        citing = sum(1 for e in catalog.entries.values() if any(r.id == source.id for r in e.sources))
+        lines.append(f"- **Cited by:** {citing} entries")
+        out.append("\n".join(lines) + "\n")
+    return "\n".join(out)
+
+
+def abbreviations(catalog: Catalog) -> str:
+    """Markdown abbreviation definitions: the site shows them as the browser's own tooltips."""
+    lines = []
+    for term in catalog.glossary:
+        for abbr in term.abbreviations:
+            if abbr.replace("-", "").replace("/", "").isalnum() and any(ch.isupper() for ch in abbr):
+                lines.append(f"*[{abbr}]: {term.term}")  # plain text: no markup, no newline (schema)
+    return "\n".join(dict.fromkeys(lines))
+
+
+def find_form(catalog: Catalog) -> str:
+    """The "Find guidance" form of the hand-written find page (docs/find.md holds its slot)."""
+    components = [(cid, catalog.entries[cid].title if cid in catalog.entries else cid) for cid in COMPONENT_IDS]
+    return widgets.render(
+        "find.html",
+        max_length=kinds.MAX_QUERY_LENGTH,
+        types=list(kinds.TYPE_LABELS.items()),
+        components=components,
+        audiences=list(kinds.AUDIENCE_LABELS.items()),
+    )
+
+
+def generate(catalog: Catalog, slots: Slots) -> Iterator[tuple[str, str]]:
+    """Every entry-side page as (docs-relative path, Markdown); widgets go into ``slots``."""
+    for entry in catalog.entries.values():
+        yield urls.entry_page(entry), entry_page(entry, catalog)
+        if entry.patient is not None:
+            yield urls.patient_page(entry), patient_page(entry, slots)
+    yield urls.section_index("treatment"), treatments_index(catalog)
+    yield urls.section_index("team-question"), support_team_index(catalog)
+    for entry_type in ("barrier", "data-element", "topic"):
+        yield urls.section_index(entry_type), simple_index(entry_type, catalog)
+    yield "patients/index.md", patients_index(catalog)
+    yield "glossary.md", glossary_page(catalog)
+    yield "sources.md", sources_page(catalog)

@@ -1,0 +1,72 @@
+"""Helpers shared by the tests and the benchmarks (bench/): paths, a private copy of a content tree, and one
+background server that runs the app the way `painguide serve` does."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data"
+FIXTURE_CONTENT = DATA / "guidelines"
+REAL_CONTENT = ROOT / "guidelines"
+MKDOCS = ROOT / "mkdocs.yml"
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Debian's Chromium as root in a closed network: without the background-networking flags it keeps trying
+# (and failing) to reach Google's hosts.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def copy_content(tmp: Path, source: Path = FIXTURE_CONTENT) -> Path:
+    """A private, editable copy of a content tree (tests break copies, never the fixtures)."""
+    target = tmp / "guidelines"
+    shutil.copytree(source, target)
+    return target
+
+
+@contextmanager
+def serving(build_dir: Path, **settings: object) -> Iterator[str]:
+    """A build served over HTTP by uvicorn in a background thread, with `painguide serve`'s options (h11,
+    bounded request heads, no banner): yields the base URL."""
+    import uvicorn
+
+    from painguide.serve import server as options
+    from painguide.serve.app import create_app
+    from painguide.settings import Settings
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))  # a free port, held until uvicorn takes the socket over
+    port = sock.getsockname()[1]
+    app = create_app(Settings(build_dir=build_dir, **settings))
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", **options.OPTIONS)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="live-server", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            server.should_exit = True
+            sock.close()
+            raise RuntimeError("the uvicorn test server did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
