@@ -20,9 +20,14 @@ def test_round_trip(treatment):
     assert entry.model_dump() == treatment
 
 
-def test_source_ref_accepts_plain_id():
-    assert DOCUMENT  # the adapter exists
-    assert SourceRef.model_validate({"id": "x-y"}).locator is None
+def test_source_ref_accepts_plain_id(treatment):
+    # an entry may cite a source by its id alone or as {id, locator}
+    treatment["sources"] = ["x-y", {"id": "cdc-opioid-guideline-2022", "locator": "Recommendation 8"}]
+    entry = DOCUMENT.validate_python(treatment)
+    assert entry.sources == [
+        SourceRef(id="x-y"),
+        SourceRef(id="cdc-opioid-guideline-2022", locator="Recommendation 8"),
+    ]
 
 
 def test_summary_is_one_or_two_sentences(treatment):

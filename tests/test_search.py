@@ -234,3 +234,12 @@ def test_missing_whoosh_internal_fails_loudly_at_open(real_catalog, tmp_path, mo
         search.check_whoosh_internals()
     with pytest.raises(RuntimeError, match=r"W3LeafMatcher\._read_data"):
         search.SearchIndex(tmp_path, cache_size=0)
+
+
+def test_indexes_built_before_the_package_split_still_open():
+    # Whoosh pickles the schema's analyzers into each index; older builds name `painguide.search.PairFilter`.
+    import pickle
+
+    from painguide.search.analysis import PairFilter
+
+    assert pickle.loads(b"cpainguide.search\nPairFilter\n.") is PairFilter

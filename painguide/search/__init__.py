@@ -19,6 +19,7 @@ from painguide.search.analysis import (
     SCHEMA,
     SEARCH_FIELDS,
     STOP_WORDS,
+    PairFilter,
     normalize,
 )
 from painguide.search.documents import (
@@ -35,6 +36,9 @@ from painguide.search.writer import INDEX_VERSION, build_index, index_version
 
 PATIENT_FIELDS = PATIENT_SEARCH_FIELDS  # the old name; the site's page code has a PATIENT_FIELDS of its own (labels)
 _STOP = STOP_WORDS  # the old private name, still used by bench/synth.py
+# Whoosh pickles the schema, analyzers included, into every index: builds made before the split name this
+# class `painguide.search.PairFilter`, and stay readable only while that name exists.
+assert PairFilter.__module__ == "painguide.search.analysis"
 
 __all__ = [
     "BOOSTS",
@@ -49,6 +53,7 @@ __all__ = [
     "Filters",
     "Hit",
     "IndexDocument",
+    "PairFilter",
     "Results",
     "SearchIndex",
     "Suggestion",

@@ -128,10 +128,22 @@ def test_filters(client):
     assert set(body["facets"]["type"]) == {"treatment"}
 
 
-def test_patient_audience_searches_and_excerpts_patient_layer(client):
+def test_patient_audience_searches_and_excerpts_patient_layer(client, fixture_catalog):
+    import html
+    import re
+
     body = client.get("/api/v1/search", params={"q": "liver", "audience": "patient"}).json()
     assert body["results"]
     assert all(r["type"] not in {"team-question", "data-element"} for r in body["results"])
+    # the excerpt comes from the patient layer (plain words), not the summary
+    hit = next(r for r in body["results"] if r["id"] == "acetaminophen")
+    excerpt = html.unescape(re.sub(r"</?mark>", "", hit["snippet"])).replace("…", "").strip()
+    patient = " ".join(
+        " ".join(map(str, fixture_catalog.entries["acetaminophen"].patient.model_dump().values())).split()
+    )
+    assert "<mark>" in hit["snippet"]
+    assert excerpt and " ".join(excerpt.split()) in patient
+    assert " ".join(excerpt.split()) not in fixture_catalog.entries["acetaminophen"].summary
 
 
 def test_tag_filter(client):
