@@ -435,8 +435,11 @@ class Server:
         env.update({f"PAINGUIDE_{name}": str(value) for name, value in (caches or {}).items()})
         code = (
             f"import sys; sys.path.insert(0, {CODE or str(ROOT)!r}); "
-            "import uvicorn\ntry:\n from painguide.serve.server import OPTIONS\nexcept ImportError:\n OPTIONS = {}\n"
-            "uvicorn.run('painguide.serve.app:create_app', factory=True, "
+            "import uvicorn\ntry:\n from painguide.serve.server import OPTIONS\n"
+            " APP = 'painguide.serve.app:create_app'\n"
+            "except ImportError:  # a snapshot of the code from before painguide/serve\n OPTIONS = {}\n"
+            " APP = 'api.app:create_app'\n"
+            "uvicorn.run(APP, factory=True, "
             f"host='127.0.0.1', port={self.port}, workers=1, log_level={'info' if access_log else 'warning'!r}, "
             "**OPTIONS)"
         )
@@ -576,7 +579,7 @@ def measure_queries(label: str, index_dir: Path, queries_file: Path, args: argpa
 
 def code_hash(base: Path) -> str:
     digest = hashlib.md5()
-    for package in ("painguide", "api"):
+    for package in ("painguide", "api"):  # (api/ only in snapshots of the code from before painguide/serve)
         for path in sorted((base / package).rglob("*.py")):
             digest.update(path.relative_to(base).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
@@ -589,7 +592,8 @@ def take_snapshot(out: Path) -> Path:
         tmp = out / f".code-{os.getpid()}"
         shutil.rmtree(tmp, ignore_errors=True)
         for package in ("painguide", "api"):
-            shutil.copytree(ROOT / package, tmp / package, ignore=shutil.ignore_patterns("__pycache__"))
+            if (ROOT / package).is_dir():
+                shutil.copytree(ROOT / package, tmp / package, ignore=shutil.ignore_patterns("__pycache__"))
         tmp.rename(target)
     return target
 
@@ -654,7 +658,8 @@ def main(argv: list[str] | None = None) -> int:
         log(f"code snapshot: {snapshot}")
         os.execve(PY, [PY, __file__, *argv], {**os.environ, "PAINGUIDE_BENCH_CODE": str(snapshot)})
     code_dir = Path(CODE) if CODE else ROOT
-    search_py = b"".join(p.read_bytes() for p in sorted((code_dir / "painguide" / "search").glob("*.py")))
+    search_files = sorted((code_dir / "painguide" / "search").glob("*.py")) or [code_dir / "painguide" / "search.py"]
+    search_py = b"".join(p.read_bytes() for p in search_files)
     env_info = {
         "code": str(code_dir),
         "code_hash": code_hash(code_dir),

@@ -41,9 +41,10 @@ class AcceptEncoding:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            headers = [(k, v) for k, v in scope["headers"] if k != b"accept-encoding"]
-            raw = b", ".join(v for k, v in scope["headers"] if k == b"accept-encoding")
-            if accepts_gzip(raw.decode("latin-1")):
-                headers.append((b"accept-encoding", b"gzip"))
-            scope = {**scope, "headers": headers}
+            values = [v for k, v in scope["headers"] if k == b"accept-encoding"]
+            if values and values != [b"gzip"]:  # (a lone "gzip" already says what it means)
+                headers = [(k, v) for k, v in scope["headers"] if k != b"accept-encoding"]
+                if accepts_gzip(b", ".join(values).decode("latin-1")):
+                    headers.append((b"accept-encoding", b"gzip"))
+                scope = {**scope, "headers": headers}
         await self.app(scope, receive, send)
