@@ -61,7 +61,7 @@ def real_client(real_built: Path) -> Iterator[TestClient]:
         yield c
 
 
-# --- Browser tests (tests/test_browser.py): the real build served by uvicorn, driven by Chromium ----
+# --- Browser tests (tests/site/test_browser.py): the real build served by uvicorn, driven by Chromium ----
 
 
 @pytest.fixture(scope="session")

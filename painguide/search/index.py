@@ -119,6 +119,21 @@ class SearchIndex:
                 self._cache.popitem(last=False)
             return results
 
+    def cached(self, text: str, filters: Filters = Filters(), limit: int = 10, offset: int = 0) -> Results | None:
+        """The cached results of a query, or None, without ever waiting: the server asks on its event loop
+        before sending a search to its worker threads (a thread hop costs more than a cache hit)."""
+        text = text[:MAX_QUERY_LENGTH]
+        key = (normalize(text), filters, limit, offset)
+        if not self._lock.acquire(blocking=False):
+            return None  # a search is running: the worker thread will find it
+        try:
+            if (cached := self._cache.get(key)) is None:
+                return None
+            self._cache.move_to_end(key)
+            return dataclasses.replace(cached, query=text)
+        finally:
+            self._lock.release()
+
     def _search(self, text: str, filters: Filters, limit: int, offset: int) -> Results:
         # A patient's search scores names, the summary and the patient layer only, and excerpts the
         # patient layer first: the clinician and trainer layers are not written for them.

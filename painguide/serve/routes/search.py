@@ -14,7 +14,9 @@ Q = Annotated[str, Query(min_length=1, max_length=MAX_QUERY_LENGTH, description=
 @router.get("/search", response_model=SearchResults)
 async def search(release: CurrentRelease, pool: Pool, query: Annotated[SearchQuery, Query()]) -> SearchResults:
     filters = Filters(type=query.type, component=query.component, audience=query.audience, tag=query.tag)
-    return views.search_results(await pool.run(release.search.search, query.q, filters, query.limit, query.offset))
+    index, args = release.search, (query.q, filters, query.limit, query.offset)
+    results = index.cached(*args)  # a cache hit costs less than the hop to a worker thread
+    return views.search_results(results if results is not None else await pool.run(index.search, *args))
 
 
 @router.get("/suggest", response_model=Completions)

@@ -18,10 +18,10 @@ from painguide import urls
 from painguide.content.catalog import modules_in_order
 from painguide.content.kinds import ENTRY_TYPES, TYPE_LABELS
 from painguide.content.schema import COMPONENT_IDS
+from tests.helpers import ROOT
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parent.parent
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 

@@ -20,13 +20,22 @@ def counting_client(build_dir: Path, **settings: int) -> Iterator[tuple[TestClie
     """A private app whose searches are counted: a response from the cache searches nothing."""
     calls: list[str] = []
     original = search.SearchIndex.search
+    original_cached = search.SearchIndex.cached
 
     def counted(self: search.SearchIndex, text: str, *args: object, **kwargs: object) -> search.Results:
         calls.append(text)
         return original(self, text, *args, **kwargs)
 
+    def counted_hit(self: search.SearchIndex, text: str, *args: object, **kwargs: object) -> search.Results | None:
+        # the route asks the results cache first (on the event loop): a hit is a search answered too
+        found = original_cached(self, text, *args, **kwargs)
+        if found is not None:
+            calls.append(text)
+        return found
+
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(search.SearchIndex, "search", counted)
+        patch.setattr(search.SearchIndex, "cached", counted_hit)
         app = create_app(Settings(build_dir=build_dir, **settings))
         with TestClient(app, raise_server_exceptions=False) as client:
             yield client, calls

@@ -15,7 +15,7 @@ from painguide.search import quality as evaluation
 
 MIN_MRR = 0.85
 MIN_RECALL_AT_3 = 0.90
-QUERIES = evaluation.load_queries(Path(__file__).resolve().parent / "search_eval" / "queries.yaml")
+QUERIES = evaluation.load_queries(Path(__file__).resolve().parent.parent / "search_eval" / "queries.yaml")
 
 
 @pytest.mark.slow

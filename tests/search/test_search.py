@@ -1,5 +1,5 @@
 """painguide.search below the API: numpy scoring agrees with Whoosh's BM25F, the posting readers, the
-speller, phrases, totals, facets and paging. The API behaviour is in tests/api/test_search.py."""
+speller, phrases, totals, facets and paging. The API behaviour is in tests/serve/test_search.py."""
 
 from __future__ import annotations
 
@@ -243,3 +243,13 @@ def test_indexes_built_before_the_package_split_still_open():
     from painguide.search.analysis import PairFilter
 
     assert pickle.loads(b"cpainguide.search\nPairFilter\n.") is PairFilter
+
+
+def test_cached_lookup_never_waits_and_never_echoes_another_query(real_index):
+    real_index = search.SearchIndex(real_index.directory, cache_size=16)  # (the module's index caches nothing)
+    assert real_index.cached("Tylenol dosing schedule") is None  # not searched yet
+    first = real_index.search("Tylenol dosing schedule")
+    again = real_index.cached("tylenol DOSING schedule")
+    assert again is not None and again.query == "tylenol DOSING schedule" and again.results == first.results
+    with real_index._lock:  # a search is running in a worker thread: the event loop must not wait
+        assert real_index.cached("Tylenol dosing schedule") is None
