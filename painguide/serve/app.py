@@ -50,17 +50,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api)
 
     @app.get("/api/docs", include_in_schema=False)
-    def docs() -> FileResponse:
+    async def docs() -> FileResponse:
         return FileResponse(STATIC / "docs.html", media_type="text/html")
 
     @app.get("/api/docs/start.js", include_in_schema=False)
-    def docs_script() -> FileResponse:
+    async def docs_script() -> FileResponse:
         return FileResponse(STATIC / "start.js", media_type="text/javascript")
 
     app.mount("/api/docs/assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets")
 
     @app.api_route("/api/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
-    def api_not_found(path: str) -> None:
+    async def api_not_found(path: str) -> None:
         # Anything under /api that no route matched is an API 404 (JSON), not a site page.
         raise HTTPException(404, f"no API endpoint /api/{path}")
 

@@ -10,7 +10,7 @@ from painguide.serve.release import Release, Releases
 from painguide.serve.workers import CpuPool
 
 
-def get_pool(request: Request) -> CpuPool:
+async def get_pool(request: Request) -> CpuPool:  # async: a sync dependency costs a thread hop
     pool: CpuPool = request.app.state.pool
     return pool
 
