@@ -1,4 +1,4 @@
-"""Response shapes: what the API promises integrators (stored shapes live in painguide.schema)."""
+"""Response shapes: what the API promises integrators (stored shapes live in painguide.content.schema)."""
 
 from __future__ import annotations
 

@@ -26,7 +26,7 @@ from painguide import publish, search, urls
 from painguide.content import kinds
 from painguide.content.schema import DOCUMENT, EntryModel, Module
 
-log = logging.getLogger("painguide.release")
+log = logging.getLogger("painguide.serve.release")
 CSP_FILE = publish.CSP_FILE
 
 
