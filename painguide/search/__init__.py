@@ -29,7 +29,7 @@ from painguide.search.documents import (
     module_document,
     synonym_groups,
 )
-from painguide.search.index import Filters, Hit, Results, SearchIndex, Suggestion
+from painguide.search.index import Filters, Hit, IndexUnreadable, Results, SearchIndex, Suggestion
 from painguide.search.plan import MAX_CORRECTED
 from painguide.search.postings import check_whoosh_internals
 from painguide.search.writer import INDEX_VERSION, build_index, index_version
@@ -53,6 +53,7 @@ __all__ = [
     "Filters",
     "Hit",
     "IndexDocument",
+    "IndexUnreadable",
     "PairFilter",
     "Results",
     "SearchIndex",

@@ -74,6 +74,10 @@ def _close_all(*closables: Any) -> None:
         item.close()
 
 
+class IndexUnreadable(RuntimeError):
+    """The index's files cannot be read (truncated or deleted under a running server): HTTP 503."""
+
+
 class SearchIndex:
     """One open index generation: one searcher reused by every request, and a result cache.
 
@@ -113,7 +117,10 @@ class SearchIndex:
                 # The key folds case and accents, so another reader's query may share it: never echo
                 # their text ("naloxone — my son uses heroin" once came back to a reader who typed "naloxone").
                 return dataclasses.replace(cached, query=text)
-            results = self._search(text, filters, limit, offset)
+            try:
+                results = self._search(text, filters, limit, offset)
+            except Exception as exc:  # Whoosh raises bare Exceptions ("Block tag error") on a damaged segment
+                raise IndexUnreadable(f"the search index cannot be read ({type(exc).__name__})") from exc
             self._cache[key] = results
             if len(self._cache) > self._cache_size:
                 self._cache.popitem(last=False)
@@ -208,8 +215,11 @@ class SearchIndex:
         """Ids of documents most like ``text`` (an entry's own words), strongest first."""
         skip = {doc_id, *exclude}
         with self._lock:
-            docnum = self._searcher.document_number(id=doc_id)
-            if docnum is None:
-                return []
-            found = self._searcher.more_like(docnum, "body", text=text, top=limit + len(skip), numterms=12)
-            return [h["id"] for h in found if h["id"] not in skip][:limit]
+            try:
+                docnum = self._searcher.document_number(id=doc_id)
+                if docnum is None:
+                    return []
+                found = self._searcher.more_like(docnum, "body", text=text, top=limit + len(skip), numterms=12)
+                return [h["id"] for h in found if h["id"] not in skip][:limit]
+            except Exception as exc:  # (as in search)
+                raise IndexUnreadable(f"the search index cannot be read ({type(exc).__name__})") from exc

@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from painguide.search import IndexUnreadable
 from painguide.serve.release import NotBuilt, Unavailable
 from painguide.serve.workers import Busy
 
@@ -47,6 +48,11 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Unavailable)
     async def unavailable(_: Request, exc: Unavailable) -> JSONResponse:
+        return error(503, str(exc), "degraded")
+
+    @app.exception_handler(IndexUnreadable)
+    async def unreadable(_: Request, exc: IndexUnreadable) -> JSONResponse:
+        log.error("search failed: %s", exc, exc_info=exc.__cause__)
         return error(503, str(exc), "degraded")
 
     @app.exception_handler(Busy)

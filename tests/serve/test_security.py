@@ -188,6 +188,8 @@ def test_corrupt_index_warm_turns_health_degraded(tmp_path, monkeypatch):
         health = c.get("/api/v1/health")
         assert health.status_code == 503 and health.json()["status"] == "degraded"
         assert c.get("/index.html").status_code == 200
+        search = c.get("/api/v1/search?q=opioid+safety")  # not cached: it has to read the index
+        assert search.status_code == 503 and search.json()["error"]["code"] == "degraded"
 
 
 @pytest.mark.slow
