@@ -31,20 +31,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from painguide.publish import build  # noqa: E402
-from tests.helpers import CHROMIUM, serving  # noqa: E402
+from tests.helpers import CHROMIUM, CHROMIUM_ARGS, serving  # noqa: E402
 
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
-CHROME_FLAGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
+CHROME_FLAGS = ["--headless=new", *CHROMIUM_ARGS, "--disable-dev-shm-usage"]
 PAGES = {
     "home": "/index.html",
     "entry (acetaminophen)": "/treatments/medications/acetaminophen.html",

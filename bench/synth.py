@@ -306,7 +306,7 @@ def queries_with_kind(vocab: Vocabulary, n: int = 400, seed: int = 7) -> list[tu
     rng = random.Random(f"queries:{seed}")
     labels = [lbl for lbl in dict.fromkeys(vocab.titles + vocab.aliases) if len(lbl) < 60]
     names = [name for group in vocab.synonyms for name in group]
-    content = [w for w in vocab.words[: vocab.real_words] if len(w) > 3 and w not in search._STOP][:3000]
+    content = [w for w in vocab.words[: vocab.real_words] if len(w) > 3 and w not in search.STOP_WORDS][:3000]
     out: dict[str, str] = {}
     while len(out) < n:
         kind = rng.random()

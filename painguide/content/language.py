@@ -24,10 +24,6 @@ class Finding:
     term: str
     line: str
 
-    @property
-    def where(self) -> str:
-        return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else p) for i, p in enumerate(self.loc))
-
 
 def _strings(value: Any, loc: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str]]:
     if isinstance(value, str):

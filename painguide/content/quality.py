@@ -15,7 +15,7 @@ from pydantic import BaseModel
 
 from painguide.content import language, readability
 from painguide.content.catalog import GLOSSARY_FILE, MODULES_DIR, Catalog
-from painguide.content.problems import Problem, display_path
+from painguide.content.problems import Problem, display_path, field_path
 from painguide.content.schema import EntryModel, Module
 from painguide.content.source import line_of
 
@@ -45,7 +45,7 @@ def language_problems(
             Problem(
                 shown,
                 line,
-                "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else p) for i, p in enumerate(loc)),
+                field_path(loc),
                 f"'{finding.term}' is stigmatizing; use person-first language (e.g. 'person with a substance "
                 "use disorder', 'unexpected test result'), or quote it in a 'words to avoid' line",
             )

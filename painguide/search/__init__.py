@@ -34,8 +34,6 @@ from painguide.search.plan import MAX_CORRECTED
 from painguide.search.postings import check_whoosh_internals
 from painguide.search.writer import INDEX_VERSION, build_index, index_version
 
-PATIENT_FIELDS = PATIENT_SEARCH_FIELDS  # the old name; the site's page code has a PATIENT_FIELDS of its own (labels)
-_STOP = STOP_WORDS  # the old private name, still used by bench/synth.py
 # Whoosh pickles the schema, analyzers included, into every index: builds made before the split name this
 # class `painguide.search.PairFilter`, and stay readable only while that name exists.
 assert PairFilter.__module__ == "painguide.search.analysis"
@@ -45,7 +43,6 @@ __all__ = [
     "INDEX_VERSION",
     "MAX_CORRECTED",
     "MAX_QUERY_LENGTH",
-    "PATIENT_FIELDS",
     "PATIENT_SEARCH_FIELDS",
     "SCHEMA",
     "SEARCH_FIELDS",

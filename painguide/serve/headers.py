@@ -18,6 +18,7 @@ API_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-
 
 def page_policy(script_hashes: tuple[str, ...], frame_ancestors: list[str]) -> str:
     scripts = " ".join(("'self'", *script_hashes))
+    framers = " ".join(frame_ancestors) or "'none'"
     return "; ".join(
         [
             "default-src 'self'",
@@ -30,7 +31,7 @@ def page_policy(script_hashes: tuple[str, ...], frame_ancestors: list[str]) -> s
             "object-src 'none'",
             "base-uri 'none'",
             "form-action 'self'",
-            f"frame-ancestors {' '.join(frame_ancestors) or chr(39) + 'none' + chr(39)}",
+            f"frame-ancestors {framers}",
         ]
     )
 

@@ -27,7 +27,6 @@ from painguide.content import kinds
 from painguide.content.schema import DOCUMENT, EntryModel, Module
 
 log = logging.getLogger("painguide.serve.release")
-CSP_FILE = publish.CSP_FILE
 
 
 class NotBuilt(RuntimeError):
@@ -200,7 +199,7 @@ class Releases:
             return ()
         if self._hashes is not None and self._hashes[0] == target:
             return self._hashes[1]
-        path = self.build_dir / target / CSP_FILE
+        path = self.build_dir / target / publish.CSP_FILE
         try:
             hashes = tuple(json.loads(path.read_text()))
         except (OSError, ValueError):
