@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.resources
 from pathlib import Path
 
-import swagger_ui_bundle
 from fastapi import APIRouter, FastAPI, HTTPException
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
@@ -34,7 +34,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Integrative chronic-pain care guidance: entries, curriculum modules and search.",
         description="Read-only JSON API. Content is public: any origin may GET. "
         'Errors are `{"error": {"code", "message"}}`.',
-        docs_url=None,  # served below from the pinned swagger-ui-bundle package, not a CDN
+        docs_url=None,  # served below from the pinned swagger-ui-py package, not a CDN
         redoc_url=None,
         openapi_url=f"{API_PREFIX}/openapi.json",
     )
@@ -57,7 +57,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def docs_script() -> FileResponse:
         return FileResponse(STATIC / "start.js", media_type="text/javascript")
 
-    app.mount("/api/docs/assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets")
+    # Swagger UI 5 from the pinned swagger-ui-py wheel (only its static files are used). Swagger UI 4, in
+    # swagger-ui-bundle, cannot read the OpenAPI 3.1 document FastAPI writes: the page said "Unable to render".
+    assets = importlib.resources.files("swagger_ui") / "static"
+    app.mount("/api/docs/assets", StaticFiles(directory=str(assets)), name="docs-assets")
 
     @app.api_route("/api/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
     async def api_not_found(path: str) -> None:
