@@ -76,6 +76,24 @@ KINDS: tuple[EntryKind, ...] = (
         "Ideas that run through good pain care.",
         "Living well with pain care",
     ),
+    EntryKind(
+        "condition",
+        "Condition",
+        "conditions",
+        "conditions",
+        "Conditions",
+        "Common chronic pain conditions: how to assess them, what helps first, and what to avoid.",
+        "Pain conditions",
+    ),
+    EntryKind(
+        "population",
+        "Special population",
+        "populations",
+        "populations",
+        "Special populations",
+        "What changes in pain care for groups of people with different needs and risks.",
+        "Pain care for you and your family",
+    ),
 )
 BY_TYPE: dict[str, EntryKind] = {k.type: k for k in KINDS}
 ENTRY_TYPES: tuple[str, ...] = tuple(k.type for k in KINDS)

@@ -13,7 +13,7 @@ import re
 import statistics
 from dataclasses import dataclass
 
-from painguide.content.schema import PatientLayer
+from painguide.content.schema import GuidancePatientLayer, PatientLayer
 
 MAX_GRADE = 8.0  # no single patient layer may read harder than this (Flesch-Kincaid)
 MAX_MEDIAN_GRADE = 6.5  # the corpus as a whole aims at grade 6
@@ -24,7 +24,7 @@ _MARKUP = re.compile(r"[*_`#>|]+")
 _BULLET = re.compile(r"^\s*(?:[-+*]|\d+\.)\s+", re.MULTILINE)
 
 
-def plain_text(layer: PatientLayer) -> str:
+def plain_text(layer: PatientLayer | GuidancePatientLayer) -> str:
     """The layer as prose: Markdown removed, every item ending as a sentence (as a reader hears it)."""
     pieces: list[str] = []
     for value in layer.model_dump(exclude_none=True).values():
@@ -58,7 +58,7 @@ class Reading:
         return out
 
 
-def measure(entry_id: str, layer: PatientLayer) -> Reading:
+def measure(entry_id: str, layer: PatientLayer | GuidancePatientLayer) -> Reading:
     import textstat  # imported late: only readability checks need it
 
     text = plain_text(layer)

@@ -22,7 +22,7 @@ from pydantic import (
     model_validator,
 )
 
-from painguide.content import markup
+from painguide.content import codes, markup
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
@@ -91,7 +91,9 @@ ComponentId = Literal[
     "behavioral-health",
     "complementary-integrative-health",
 ]
-EntryType = Literal["component", "treatment", "barrier", "team-question", "data-element", "topic"]
+EntryType = Literal[
+    "component", "treatment", "barrier", "team-question", "data-element", "topic", "condition", "population"
+]
 Audience = Literal["clinician", "patient", "trainer"]
 # Roles a trainer assigns modules to.
 Role = Literal[
@@ -231,6 +233,67 @@ class TrainerLayer(Strict):
     discussion_prompts: Annotated[list[Text], Field(max_length=6)] = []
 
 
+CodeSystem = Literal["icd10cm", "rxnorm", "snomed", "loinc"]
+
+
+class Code(Strict):
+    """A code in a clinical terminology that points to this entry (problem lists, medication lists)."""
+
+    system: CodeSystem
+    code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
+    display: Text = Field(max_length=200)
+
+    @model_validator(mode="after")
+    def _known_code(self, info: ValidationInfo) -> Code:
+        # Content read back from a build was checked when it was built (loading the code set takes a second).
+        if not (info.context or {}).get("trusted") and (problem := codes.problem(self.system, self.code)):
+            raise ValueError(problem)
+        return self
+
+
+class CareOption(Strict):
+    """A first-line option for a condition: a treatment (or component) entry and why it fits."""
+
+    entry: Slug
+    why: Text = Field(max_length=300)
+
+
+class ConditionClinicianLayer(Strict):
+    """Best-practice guidance for a condition people arrive with ("my lower back", "my knee")."""
+
+    key_points: Annotated[list[Markdown], Field(min_length=2, max_length=8, title="Key points")]
+    assessment: Markdown = Field(title="Assessment and red flags that need urgent care")
+    first_line: Annotated[list[CareOption], Field(min_length=3, max_length=16, title="First-line options")]
+    what_to_avoid: Markdown = Field(title="What to avoid")
+    evidence: Markdown = Field(title="Evidence")
+    who_delivers: Markdown = Field(title="Who delivers care")
+    practical_steps: Annotated[list[Markdown], Field(max_length=10, title="Practical steps")] = []
+
+
+class PopulationClinicianLayer(Strict):
+    """What changes in pain care for a group of people (pregnancy, older age, sickle cell disease...)."""
+
+    key_points: Annotated[list[Markdown], Field(min_length=2, max_length=8, title="Key points")]
+    what_is_different: Markdown = Field(title="What is different")
+    medication_cautions: Markdown = Field(title="Medication cautions")
+    screening_and_assessment: Markdown = Field(title="Screening and assessment")
+    care_coordination: Markdown = Field(title="Care coordination")
+    evidence: Markdown = Field(title="Evidence")
+    practical_steps: Annotated[list[Markdown], Field(max_length=10, title="Practical steps")] = []
+
+
+class GuidancePatientLayer(Strict):
+    """The plain-language explainer for a condition or a group of people (grade 6-8)."""
+
+    what_it_is: Markdown = Field(title="What it is")
+    what_helps: Markdown = Field(title="What helps")
+    what_to_expect: Markdown | None = Field(default=None, title="What to expect")
+    get_help_now: Markdown = Field(title="When to get help right away")
+    what_you_can_do: Markdown | None = Field(default=None, title="What you can do")
+    questions_to_ask: Annotated[list[Text], Field(max_length=8, title="Questions to ask your care team")] = []
+    cost_and_coverage: Markdown | None = Field(default=None, title="Cost and coverage")
+
+
 class TeamQuestion(Strict):
     """One of the questions a clinic answers to set up a Chronic Pain Management Support Team."""
 
@@ -261,12 +324,15 @@ class EntryBase(Strict):
     aliases: Annotated[list[Alias], Field(max_length=40)] = Field(
         default=[], description="Other names, abbreviations, brand/generic names and lay words."
     )
-    related: Annotated[list[Slug], Field(max_length=20)] = []
+    related: Annotated[list[Slug], Field(max_length=24)] = []
+    codes: Annotated[list[Code], Field(max_length=40)] = Field(
+        default=[], description="ICD-10-CM, RxNorm, SNOMED CT or LOINC codes that lead to this entry."
+    )
     sources: SourceRefs
     reviewed: dt.date
     review_due: dt.date | None = None
-    clinician: ClinicianLayer
-    patient: PatientLayer | None = None
+    clinician: ClinicianLayer | ConditionClinicianLayer | PopulationClinicianLayer
+    patient: PatientLayer | GuidancePatientLayer | None = None
     trainer: TrainerLayer
 
     @model_validator(mode="after")
@@ -284,6 +350,7 @@ class EntryBase(Strict):
 
 
 class PatientFacing(EntryBase):
+    clinician: ClinicianLayer
     patient: PatientLayer
 
 
@@ -306,16 +373,41 @@ class TopicEntry(PatientFacing):
 
 class TeamQuestionEntry(EntryBase):
     type: Literal["team-question"]
+    clinician: ClinicianLayer
+    patient: PatientLayer | None = None
     team: TeamQuestion
 
 
 class DataElementEntry(EntryBase):
     type: Literal["data-element"]
+    clinician: ClinicianLayer
+    patient: PatientLayer | None = None
     measure: Measure
 
 
+class ConditionEntry(EntryBase):
+    type: Literal["condition"]
+    clinician: ConditionClinicianLayer
+    patient: GuidancePatientLayer
+
+
+class PopulationEntry(EntryBase):
+    type: Literal["population"]
+    clinician: PopulationClinicianLayer
+    patient: GuidancePatientLayer
+
+
 # The kinds of entry, written once (painguide.content.kinds has a row for each and checks that they agree).
-EntryModel = ComponentEntry | TreatmentEntry | BarrierEntry | TopicEntry | TeamQuestionEntry | DataElementEntry
+EntryModel = (
+    ComponentEntry
+    | TreatmentEntry
+    | BarrierEntry
+    | TopicEntry
+    | TeamQuestionEntry
+    | DataElementEntry
+    | ConditionEntry
+    | PopulationEntry
+)
 Entry = Annotated[EntryModel, Field(discriminator="type")]
 
 

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 from painguide.content.catalog import GLOSSARY_FILE, MODULES_DIR, SOURCES_FILE, Catalog
 from painguide.content.messages import schema_problems
 from painguide.content.problems import ContentError, Problem, display_path, field_path
-from painguide.content.schema import DOCUMENT, Glossary, SourceList
+from painguide.content.schema import DOCUMENT, ConditionEntry, Glossary, SourceList
 from painguide.content.source import Parsed, line_of, parse
 
 
@@ -134,6 +134,14 @@ def _cross_references(catalog: Catalog, nodes: dict[str, tuple[yaml.Node, str]])
         for i, rel in enumerate(getattr(doc, "related", [])):
             if rel not in catalog.entries:
                 unresolved(doc_id, ["related", i], f"'{rel}' is not an entry id", rel)
+        if isinstance(doc, ConditionEntry):
+            for i, option in enumerate(doc.clinician.first_line):
+                target = catalog.entries.get(option.entry)
+                loc: list[str | int] = ["clinician", "first_line", i, "entry"]
+                if target is None:
+                    unresolved(doc_id, loc, f"'{option.entry}' is not an entry id", option.entry)
+                elif target.type not in ("treatment", "component"):
+                    unresolved(doc_id, loc, f"'{option.entry}' is a {target.type}, not a treatment or component")
     for doc_id, module in catalog.modules.items():
         lesson_ids = {lesson.entry for lesson in module.lessons}
         for i, lesson in enumerate(module.lessons):

@@ -12,11 +12,15 @@ from painguide.content.schema import (
     Assignment,
     Audience,
     ClinicianLayer,
+    Code,
     ComponentId,
+    ConditionClinicianLayer,
     EntryType,
+    GuidancePatientLayer,
     Lesson,
     Measure,
     PatientLayer,
+    PopulationClinicianLayer,
     Question,
     SourceRef,
     TeamQuestion,
@@ -72,8 +76,9 @@ class EntryDetail(BaseModel):
     sources: list[SourceRef]
     reviewed: dt.date
     review_due: dt.date | None = None
-    clinician: ClinicianLayer
-    patient: PatientLayer | None = None
+    codes: list[Code] = []
+    clinician: ClinicianLayer | ConditionClinicianLayer | PopulationClinicianLayer
+    patient: PatientLayer | GuidancePatientLayer | None = None
     trainer: TrainerLayer
     team: TeamQuestion | None = None
     measure: Measure | None = None

@@ -16,6 +16,7 @@ from painguide.content import kinds
 from painguide.content.catalog import Catalog
 from painguide.content.schema import (
     COMPONENT_IDS,
+    ConditionEntry,
     DataElementEntry,
     Entry,
     SourceRef,
@@ -36,14 +37,14 @@ DISCLAIMER = (
 _SPECIAL = {"key_points", "practical_steps", "questions_to_ask"}
 
 
-def _labelled(model: BaseModel | None, level: int = 2) -> list[str]:
+def _labelled(model: BaseModel | None, level: int = 2, skip: frozenset[str] = frozenset()) -> list[str]:
     """One section per Markdown field of ``model``, titled with the field's schema title, in schema order."""
     if model is None:
         return []
     out = []
     for name, info in type(model).model_fields.items():
         value = getattr(model, name)
-        if name not in _SPECIAL and isinstance(value, str) and info.title:
+        if name not in _SPECIAL and name not in skip and isinstance(value, str) and info.title:
             out.append(section(info.title, value, level))
     return out
 
@@ -59,9 +60,30 @@ def entry_tags(entry: Entry, catalog: Catalog) -> list[str]:
     return tags + [kinds.AUDIENCE_TAGS[a] for a in entry.audiences]  # escaped by front_matter
 
 
-def clinician_tab(entry: Entry) -> str:
+def first_line_options(entry: ConditionEntry, catalog: Catalog) -> str:
+    """A condition's first-line options, grouped by treatment component in the task force's order."""
+    src = urls.entry_page(entry)
+    by_component: dict[str, list[str]] = {}
+    for option in entry.clinician.first_line:
+        target = catalog.entries[option.entry]
+        line = f"[{md_text(target.title)}]({link(src, urls.entry_page(target))}) — {md_text(option.why)}"
+        by_component.setdefault(kinds.component_of(target) or "", []).append(line)
+    parts = []
+    for cid in (*COMPONENT_IDS, ""):
+        if lines := by_component.get(cid):
+            name = catalog.entries[cid].title if cid in catalog.entries else "Other"
+            parts.append(f"**{md_text(name)}**\n\n{bullets(lines)}")
+    return "\n\n".join(parts)
+
+
+def clinician_tab(entry: Entry, catalog: Catalog) -> str:
     c = entry.clinician
     parts = [section(_title(type(c), "key_points"), bullets(c.key_points))]
+    shown_first: frozenset[str] = frozenset()
+    if isinstance(entry, ConditionEntry):  # assessment and red flags come before the options
+        shown_first = frozenset({"assessment"})
+        parts.append(section(_title(type(c), "assessment"), entry.clinician.assessment))
+        parts.append(section(_title(type(c), "first_line"), first_line_options(entry, catalog)))
     if isinstance(entry, TeamQuestionEntry):
         team = entry.team
         parts += [
@@ -72,8 +94,9 @@ def clinician_tab(entry: Entry) -> str:
         ]
     if isinstance(entry, DataElementEntry):
         parts += _labelled(entry.measure)
-    parts += _labelled(c)
-    parts.append(section(_title(type(c), "practical_steps"), numbered(c.practical_steps)))
+    parts += _labelled(c, skip=shown_first)
+    if c.practical_steps:
+        parts.append(section(_title(type(c), "practical_steps"), numbered(c.practical_steps)))
     return "\n".join(p for p in parts if p)
 
 
@@ -132,7 +155,7 @@ def entry_page(entry: Entry, catalog: Catalog) -> str:
     if entry.aliases:
         # Visible to readers and indexed by the site search, so lay words find this page.
         out.append(f"**Also called:** {', '.join(map(md_text, entry.aliases))}\n{{: .pg-aliases }}\n")
-    tabs = [tab("For clinicians", clinician_tab(entry))]
+    tabs = [tab("For clinicians", clinician_tab(entry, catalog))]
     if entry.patient is not None:
         printable = f"[Open the printable patient page]({link(src, urls.patient_page(entry))}){{ .md-button }}\n\n"
         tabs.append(tab("For patients", printable + patient_body(entry)))
@@ -316,7 +339,7 @@ def generate(catalog: Catalog, slots: Slots) -> Iterator[tuple[str, str]]:
             yield urls.patient_page(entry), patient_page(entry, slots)
     yield urls.section_index("treatment"), treatments_index(catalog)
     yield urls.section_index("team-question"), support_team_index(catalog)
-    for entry_type in ("barrier", "data-element", "topic"):
+    for entry_type in ("barrier", "data-element", "topic", "condition", "population"):
         yield urls.section_index(entry_type), simple_index(entry_type, catalog)
     yield "patients/index.md", patients_index(catalog)
     yield "glossary.md", glossary_page(catalog)

@@ -45,6 +45,8 @@ def nav(catalog: Catalog) -> list[NavItem]:
         {"Treatments": treatments},
         {"Barriers to care": [urls.section_index("barrier"), *_pages(catalog.by_type("barrier"))]},
         {"Support team": support},
+        {"Conditions": [urls.section_index("condition"), *_pages(catalog.by_type("condition"))]},
+        {"Special populations": [urls.section_index("population"), *_pages(catalog.by_type("population"))]},
         {"Topics": [urls.section_index("topic"), *_pages(catalog.by_type("topic"))]},
         {"For patients": ["patients/index.md", *_pages(readable, urls.patient_page)]},
         {"For trainers": _trainers(catalog)},
