@@ -66,12 +66,14 @@ schema: $(STAMP)  ## rewrite guidelines/schema.json from the pydantic models
 readability: $(STAMP)  ## Flesch-Kincaid, SMOG and Dale-Chall for every patient layer (textstat 0.7.8)
 	$(BIN)/python scripts/readability.py
 
-eval: $(STAMP) $(NODE_STAMP)  ## search quality: MRR@10 and recall@3, API vs the static site's lunr index
+eval: $(STAMP) $(NODE_STAMP)  ## search quality (MRR@10, recall@3, top-1): API, header box served and offline, old lunr box
 	$(BIN)/python bench/search_eval.py
 
 bench: $(STAMP)  ## speed and memory report (index build, query latency, HTTP throughput), then load and faults
+	$(BIN)/python bench/engines.py
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/load.py
+	$(BIN)/python bench/search_browser.py
 
 lighthouse: $(STAMP) $(NODE_STAMP)  ## Lighthouse scores for home and an entry page
 	$(BIN)/python bench/lighthouse.py

@@ -5,8 +5,14 @@
 // its search box queries it. Called by bench/search_eval.py, which does the scoring.
 //
 //   node bench/lunr_eval.js input.json
-//     input:  {"index": path, "queries": [..], "pages": {url: id}, "worker": optional path}
-//     stdout: {"results": {"<query>": {"ids": [...], "locations": [...]}}, "worker": {"same": n, "total": n}}
+//     input:  {"index": optional path, "queries": [..], "pages": {url: id}, "worker": optional path,
+//              "box": optional {"site": dir, "modes": [{"name": .., "origin": optional http origin}]}}
+//     stdout: {"results": {"<query>": {"ids": [...], "locations": [...]}}, "worker": {"same": n, "total": n},
+//              "box": {"<name>": {"mode": "api" | "offline", "results": {...}, "ms": [...]}}}
+//
+// With "box", the same queries also go through PainGuide's header-box worker
+// (<site>/assets/javascripts/search-worker.js, the file the browser runs) in a node vm: with "origin" it
+// talks to that server's API (served), without it reads the site from disk (file://, offline engine).
 //
 // With "worker" (the site's assets/javascripts/workers/search.*.min.js), the same queries also go
 // through Material's own minified worker, run in a node vm, and "worker" tells for how many queries
@@ -32,6 +38,7 @@
 
 const fs = require("fs");
 const path = require("path");
+const url = require("url");
 const vm = require("vm");
 const lunr = require("lunr");
 
@@ -281,14 +288,55 @@ async function workerPages(workerFile, index, queries) {
   return out;
 }
 
+// --- PainGuide's header-box worker, run as the browser runs it -------------------------------------
+
+async function boxPages(site, origin, queries, pages) {
+  const root = origin ? new URL("/", origin) : url.pathToFileURL(site + path.sep);
+  const workerUrl = new URL("assets/javascripts/search-worker.js", root);
+  const context = {
+    console, setTimeout, clearTimeout, Promise, URL, URLSearchParams, AbortController, fetch,
+    location: { href: String(workerUrl) },
+    addEventListener: () => {},
+    postMessage: () => {},
+  };
+  context.self = context;
+  // importScripts: the site's own files, whatever the origin (the offline engine's scripts)
+  context.importScripts = (...urls) => {
+    for (const u of urls) {
+      const rel = decodeURIComponent(new URL(u).pathname).slice(decodeURIComponent(root.pathname).length);
+      vm.runInContext(fs.readFileSync(path.join(site, rel), "utf8"), context, { filename: rel });
+    }
+  };
+  vm.createContext(context);
+  vm.runInContext(fs.readFileSync(path.join(site, "assets/javascripts/search-worker.js"), "utf8"), context);
+  const worker = context.PainGuideWorker;
+  await worker.handle({ type: 0, data: { config: {}, docs: [], options: { suggest: false } } }); // SETUP
+  const results = {};
+  const ms = [];
+  for (const q of queries) {
+    const started = performance.now();
+    const reply = await worker.handle({ type: 2, data: q }); // QUERY -> RESULT
+    ms.push(performance.now() - started);
+    const locations = reply.data.items.map((group) => group[0].location);
+    const ids = [];
+    for (const location of locations) {
+      const id = pageId(location, pages);
+      if (!ids.includes(id)) ids.push(id);
+    }
+    results[q] = { ids: ids.slice(0, 10), locations: locations.slice(0, 10) };
+  }
+  return { mode: worker.mode(), results, ms };
+}
+
 async function main() {
   const input = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
   const pages = {};
   for (const [url, id] of Object.entries(input.pages)) pages[url.replace(/^\//, "")] = id;
-  const index = loadIndex(path.resolve(input.index));
-  const engine = buildSearch(JSON.parse(JSON.stringify(index))); // buildSearch adds parent links
   const results = {};
-  for (const q of input.queries) {
+  const output = { results };
+  const index = input.index ? loadIndex(path.resolve(input.index)) : null; // null: the header box only
+  const engine = index && buildSearch(JSON.parse(JSON.stringify(index))); // buildSearch adds parent links
+  for (const q of engine ? input.queries : []) {
     const locations = search(engine, q);
     const ids = [];
     for (const location of locations) {
@@ -297,8 +345,13 @@ async function main() {
     }
     results[q] = { ids: ids.slice(0, 10), locations: locations.slice(0, 10) };
   }
-  const output = { results };
-  if (input.worker) {
+  if (input.box) {
+    output.box = {};
+    for (const mode of input.box.modes) {
+      output.box[mode.name] = await boxPages(path.resolve(input.box.site), mode.origin, input.queries, pages);
+    }
+  }
+  if (input.worker && index) {
     const real = await workerPages(path.resolve(input.worker), index, input.queries);
     const same = input.queries.filter((q) => JSON.stringify(real[q]) === JSON.stringify(results[q].locations));
     output.worker = { same: same.length, total: input.queries.length };

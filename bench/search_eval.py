@@ -1,16 +1,22 @@
-"""`make eval`: search quality of the API vs the static site's built-in lunr search, on one query set.
+"""`make eval`: search quality of the API, the header search box (served and offline) and Material's lunr.
 
 Builds the real corpus (guidelines/) into a temporary directory, runs every query of
 tests/search_eval/queries.yaml through
 
-* the API's search, in process: ``GET /api/v1/search?q=…&limit=10`` (no filters), and
-* the site's own search: Material's lunr index from ``site/search/search_index.json``, rebuilt and
-  queried the way Material's search worker does it, by ``node bench/lunr_eval.js``,
+* the API's search, in process: ``GET /api/v1/search?q=…&limit=10`` (no filters);
+* the header search box served: PainGuide's search worker (site/assets/javascripts/search-worker.js, the
+  file the browser runs) in node, talking to the build served over HTTP as `painguide serve` serves it;
+* the header search box offline: the same worker reading the site from disk (file://), so it answers
+  with its offline engine (MiniSearch over search-docs.js);
+* the old baseline: Material's lunr index (site/search/lunr_index.json), rebuilt and queried the way
+  Material's search worker does it,
 
-and prints MRR@10, recall@3, top-1 (expect[0] first) and n, overall and per query kind, side by side,
-then the misses (no expected id in the top 3) of each. Metric definitions: painguide/search/quality.py.
+all four JS-side ones by ``node bench/lunr_eval.js``, and prints MRR@10, recall@3, top-1 (expect[0] first)
+and n, overall and per query kind, side by side; then how often the served box shows the API's top 10 in
+the API's order, whether every typo query finds its entry, and the misses (no expected id in the top 3)
+of each. Metric definitions: painguide/search/quality.py.
 
-    python bench/search_eval.py [--queries FILE] [--build DIR] [--no-lunr] [--json FILE]
+    python bench/search_eval.py [--queries FILE] [--build DIR] [--content DIR] [--no-lunr] [--json FILE]
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ from painguide import publish as build  # noqa: E402
 from painguide.search import quality as evaluation  # noqa: E402
 from painguide.serve.app import create_app  # noqa: E402
 from painguide.settings import Settings  # noqa: E402
+from tests.helpers import serving  # noqa: E402
 
 LUNR_SCRIPT = ROOT / "bench" / "lunr_eval.js"
 
@@ -54,20 +61,29 @@ def page_ids(client: TestClient) -> dict[str, str]:
     return {item["url"]: item["id"] for item in [*data["entries"], *data["modules"]]}
 
 
-def lunr_rankings(
-    site: Path, queries: list[evaluation.EvalQuery], pages: dict[str, str]
-) -> tuple[dict[str, list[str]], str]:
-    """Page ids per query from the site's lunr search, and how well the port matches Material's worker."""
+def js_rankings(
+    site: Path, queries: list[evaluation.EvalQuery], pages: dict[str, str], origin: str | None, *, lunr: bool
+) -> tuple[dict[str, dict[str, list[str]]], dict[str, list[float]], str]:
+    """Page ids per query and engine from node (lunr, header box served and offline), the box's times
+    per query (ms, in node), and how well the lunr port matches Material's worker."""
     node = shutil.which("node")
     if node is None:
-        raise RuntimeError("node is not installed (needed for the lunr side; use --no-lunr to skip it)")
-    index = site / "search" / "search_index.json"
+        raise RuntimeError("node is not installed (needed for the site's engines; use --api-only to skip them)")
+    index = site / "search" / "lunr_index.json"  # Material's full index, kept beside the trimmed one
     if not index.exists():
-        index = site / "search" / "search_index.js"
+        index = site / "search" / "search_index.json"
+    modes = [{"name": "offline"}]
+    if origin:
+        modes.insert(0, {"name": "served", "origin": origin})
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as f:
         workers = sorted((site / "assets" / "javascripts" / "workers").glob("search.*.min.js"))
-        request_data = {"index": str(index), "queries": [q.q for q in queries], "pages": pages}
-        if workers:
+        request_data: dict[str, object] = {
+            "index": str(index),
+            "queries": [q.q for q in queries],
+            "pages": pages,
+            "box": {"site": str(site), "modes": modes},
+        }
+        if workers and lunr:
             request_data["worker"] = str(workers[0])
         json.dump(request_data, f)
         request = Path(f.name)
@@ -86,49 +102,89 @@ def lunr_rankings(
         if check
         else "not checked against Material's worker (no worker bundle in the site)"
     )
-    return {q: r["ids"] for q, r in answer["results"].items()}, agreement
+    rankings: dict[str, dict[str, list[str]]] = {}
+    times: dict[str, list[float]] = {}
+    for name, box in answer["box"].items():
+        expected_mode = "api" if name == "served" else "offline"
+        if box["mode"] != expected_mode:
+            raise RuntimeError(f"the {name} header box used its {box['mode']} engine, not {expected_mode}")
+        rankings[f"box {name}"] = {q: r["ids"] for q, r in box["results"].items()}
+        times[f"box {name}"] = box["ms"]
+    if lunr:
+        rankings["lunr (old box)"] = {q: r["ids"] for q, r in answer["results"].items()}
+    return rankings, times, agreement
+
+
+def same_order(a: dict[str, list[str]], b: dict[str, list[str]], queries: list[evaluation.EvalQuery]) -> int:
+    """Queries whose first 10 ids are the same, in the same order, in both rankings."""
+    return sum(a.get(q.q, [])[: evaluation.CUTOFF] == b.get(q.q, [])[: evaluation.CUTOFF] for q in queries)
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))] if ordered else 0.0
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--queries", type=Path, default=ROOT / "tests" / "search_eval" / "queries.yaml")
+    parser.add_argument("--content", type=Path, default=ROOT / "guidelines", help="content tree to build")
     parser.add_argument("--build", type=Path, help="reuse this build directory instead of a fresh temp build")
-    parser.add_argument("--no-lunr", action="store_true", help="score the API only")
+    parser.add_argument("--no-lunr", action="store_true", help="leave out Material's lunr (the old baseline)")
+    parser.add_argument("--api-only", action="store_true", help="score the API only (no node)")
     parser.add_argument("--json", type=Path, help="also write the rankings and summaries here")
     args = parser.parse_args(argv)
 
     queries = evaluation.load_queries(args.queries)
+    times: dict[str, list[float]] = {}
+    agreement = ""
     with tempfile.TemporaryDirectory(prefix="painguide-eval-") as tmp:
         out = args.build
         if out is None:
             out = Path(tmp)
             started = time.perf_counter()
-            build.build(ROOT / "guidelines", out, ROOT / "mkdocs.yml")
-            print(f"built the real corpus in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+            build.build(args.content, out, ROOT / "mkdocs.yml")
+            print(f"built {args.content} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
         rankings: dict[str, dict[str, list[str]]] = {}
         with TestClient(create_app(Settings(build_dir=out)), raise_server_exceptions=True) as client:
-            known = set(page_ids(client).values())
-            unknown = sorted({e for q in queries for e in q.expect} - known)
+            pages = page_ids(client)
+            unknown = sorted({e for q in queries for e in q.expect} - set(pages.values()))
             if unknown:
                 print(f"expected ids that are no entry or module: {unknown}", file=sys.stderr)
                 return 2
             started = time.perf_counter()
-            rankings["API (Whoosh)"] = api_rankings(client, queries)
+            rankings["API"] = api_rankings(client, queries)
             api_ms = (time.perf_counter() - started) / len(queries) * 1000
-            if not args.no_lunr:
-                rankings["site (lunr)"], agreement = lunr_rankings(out / "current" / "site", queries, page_ids(client))
+        if not args.api_only:
+            with serving(out) as origin:
+                found, times, agreement = js_rankings(
+                    out / "current" / "site", queries, pages, origin, lunr=not args.no_lunr
+                )
+            rankings.update(found)
 
     summaries = {name: evaluation.summarize(queries, r) for name, r in rankings.items()}
     source = args.queries.relative_to(ROOT) if args.queries.is_relative_to(ROOT) else args.queries
     print(f"{len(queries)} queries from {source}; API {api_ms:.1f} ms/query in process (uncached)")
-    if not args.no_lunr:
-        print(f"lunr side: Material's index rebuilt by bench/lunr_eval.js, {agreement}")
+    if agreement and not args.no_lunr:
+        print(f"lunr: Material's index rebuilt by bench/lunr_eval.js, {agreement}")
     print()
     print(evaluation.format_table(summaries))
+    print()
+    if "box served" in rankings:
+        same = same_order(rankings["API"], rankings["box served"], queries)
+        print(
+            f"box served shows the API's top 10 in the API's order: {same}/{len(queries)} ({same / len(queries):.1%})"
+        )
+    typos = [q for q in queries if q.kind == "typo"]
     for name, r in rankings.items():
-        found = evaluation.misses(queries, r)
-        print(f"\n{name}: {len(found)} misses (no expected id in the top {evaluation.RECALL_AT})")
-        print(evaluation.format_misses(found))
+        found_typos = sum(evaluation.first_relevant_rank(r.get(q.q, []), q.expect) is not None for q in typos)
+        print(f"{name}: typo queries with an expected id in the top 10: {found_typos}/{len(typos)}")
+    for name, ms in times.items():
+        print(f"{name}: {_percentile(ms, 0.5):.1f} ms p50, {_percentile(ms, 0.95):.1f} ms p95 per query (node)")
+    for name, r in rankings.items():
+        missed = evaluation.misses(queries, r)
+        print(f"\n{name}: {len(missed)} misses (no expected id in the top {evaluation.RECALL_AT})")
+        print(evaluation.format_misses(missed))
     if args.json:
         args.json.write_text(
             json.dumps(

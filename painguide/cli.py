@@ -1,4 +1,4 @@
-"""The `painguide` command: validate, build, serve."""
+"""The `painguide` command: validate, build, serve, export."""
 
 from __future__ import annotations
 
@@ -71,6 +71,47 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    """Write one module's (or the whole curriculum's) Common Cartridge, or one module's GIFT questions."""
+    from mkdocs.exceptions import ConfigurationError
+
+    from painguide import publish
+    from painguide.content.validate import load
+    from painguide.export import cartridge, gift
+
+    try:
+        catalog = load(Path(args.content))
+    except ContentError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"export failed: {len(exc.problems)} content problem(s); nothing was written", file=sys.stderr)
+        return 1
+    module = catalog.modules.get(args.module) if args.module else None
+    if args.module and module is None:
+        known = ", ".join(sorted(catalog.modules)) or "none"
+        print(f"painguide: no module '{args.module}' in {args.content} (modules: {known})", file=sys.stderr)
+        return 2
+    if module is not None and args.format == "gift":
+        data = gift.questions(module).encode()
+    else:
+        try:  # the cartridges' links back to the site use the address the site is built for
+            site_url = publish.configured_site_url(Path(args.config), get_settings().site_url)
+        except (ConfigurationError, OSError) as exc:
+            print(f"painguide: cannot read the site configuration {args.config}: {exc}", file=sys.stderr)
+            return 2
+        if module is not None:
+            data = cartridge.module_cartridge(module, catalog, site_url)
+        else:
+            data = cartridge.curriculum_cartridge(catalog, site_url)
+    try:
+        Path(args.out).write_bytes(data)
+    except OSError as exc:
+        print(f"painguide: cannot write {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {args.out} ({len(data):,} bytes)")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     settings = get_settings()
     root = argparse.ArgumentParser(prog="painguide", description=__doc__)
@@ -97,6 +138,20 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=1)
     p.add_argument("--log-level", default="info")
     p.set_defaults(run=_serve)
+
+    p = commands.add_parser("export", help="write a Common Cartridge 1.1 (.imscc) or GIFT file for an LMS")
+    formats = p.add_subparsers(dest="format", required=True)
+    f = formats.add_parser("cartridge", help="one module (--module) or the whole curriculum as Common Cartridge")
+    f.add_argument("--module", help="a module id (default: every module, as one course)")
+    f.add_argument("--out", required=True, help="the .imscc file to write")
+    f.add_argument("--content", default=str(settings.content_dir))
+    f.add_argument("--config", default=str(settings.mkdocs_config), help="mkdocs.yml, for the site's address")
+    f.set_defaults(run=_export)
+    f = formats.add_parser("gift", help="one module's knowledge check as Moodle GIFT")
+    f.add_argument("--module", required=True, help="a module id")
+    f.add_argument("--out", required=True, help="the .gift file to write")
+    f.add_argument("--content", default=str(settings.content_dir))
+    f.set_defaults(run=_export)
     return root
 
 

@@ -8,6 +8,7 @@ Layout of the build directory::
     build/releases/<id>/site/       the MkDocs site
     build/releases/<id>/index/      the Whoosh index
     build/releases/<id>/catalog.json
+    build/releases/<id>/downloads/  LMS files (Common Cartridge, GIFT) by site path; the site has the same bytes
 
 Everything is written into a staging directory first; only a complete release is ever pointed to,
 so a failed build leaves the last good output untouched and a running server never sees half of one.
@@ -29,13 +30,16 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from painguide import export as lms  # LMS files; `export` here is the catalog's JSON export
 from painguide import search, urls
 from painguide.content.catalog import Catalog
 from painguide.content.validate import load
+from painguide.site import search_index
 
 CURRENT = "current"
 RELEASES = "releases"
 KEEP_RELEASES = 3  # the current one and two before it, for requests still reading them
+DOWNLOADS = "downloads"
 CSP_FILE = "csp.json"  # sha256 hashes of the inline scripts Material puts in pages (for the CSP header)
 LOCK_FILE = ".lock"
 
@@ -112,9 +116,12 @@ def build_site(
     site_url: str | None = None,
     *,
     strict: bool = True,
-) -> None:
+    downloads: dict[str, bytes] | None = None,
+) -> str | None:
     """Write every page into ``docs_dir`` (a staging copy of docs/ plus the generated pages), then run MkDocs on
-    it in strict mode (a warning or broken link fails the build), handing the plugin the loaded catalog."""
+    it in strict mode (a warning or broken link fails the build), handing the plugin the loaded catalog.
+    Returns the site's public address as built (for the absolute links the API writes). ``downloads`` (LMS
+    files by site path) are written among the pages, so a page cannot link to one that is missing."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
@@ -125,11 +132,29 @@ def build_site(
         options["site_url"] = site_url
     config = load_config(str(config_file), **options)
     staged = stage_docs(catalog, Path(config.docs_dir), docs_dir)
+    _write_files(docs_dir, downloads or {})
     config.docs_dir = str(docs_dir)
     plugin = config.plugins["painguide"]
     assert isinstance(plugin, PainGuidePlugin), "mkdocs.yml must list the painguide plugin"
     plugin.catalog, plugin.staged = catalog, staged
     mkdocs_build(config)
+    return str(config.site_url) if config.site_url else None
+
+
+def configured_site_url(config_file: Path, site_url: str | None = None) -> str | None:
+    """The site's public address: ``site_url`` (PAINGUIDE_SITE_URL) if given, else mkdocs.yml's (~0.2 s)."""
+    if site_url:
+        return site_url
+    from mkdocs.config import load_config
+
+    return str(load_config(str(config_file)).site_url or "") or None
+
+
+def _write_files(root: Path, files: dict[str, bytes]) -> None:
+    for name, data in sorted(files.items()):
+        target = root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
 
 
 def build(content: Path, out: Path, config_file: Path, *, site: bool = True, site_url: str | None = None) -> Path:
@@ -143,14 +168,29 @@ def build(content: Path, out: Path, config_file: Path, *, site: bool = True, sit
         staging = out / f".staging-{release_id}"
         try:
             staging.mkdir()
+            # Cartridges link back to the module pages, so they need the address the site is built for.
+            downloads = lms.downloads(catalog, configured_site_url(config_file, site_url))
+            _write_files(staging / DOWNLOADS, downloads)
+            public_url = site_url
             if site:
-                build_site(config_file, catalog, staging / "site", staging / "docs", site_url)
+                public_url = build_site(
+                    config_file, catalog, staging / "site", staging / "docs", site_url, downloads=downloads
+                )
                 (staging / CSP_FILE).write_text(json.dumps(inline_script_hashes(staging / "site")))
+                # the header box's offline index: the documents, synonyms and weights the API's index gets
+                search_index.write_client_index(
+                    staging / "site",
+                    search.catalog_documents(catalog),
+                    synonyms=search.synonym_groups(catalog),
+                    stop_words=search.STOP_WORDS,
+                    boosts=search.BOOSTS,
+                )
             search.build_index(
                 search.catalog_documents(catalog), staging / "index", synonyms=search.synonym_groups(catalog)
             )
             _check_index(staging / "index")
-            (staging / "catalog.json").write_text(json.dumps(export(catalog)), encoding="utf-8")
+            exported = {**export(catalog), "site_url": public_url}
+            (staging / "catalog.json").write_text(json.dumps(exported), encoding="utf-8")
             final = releases / release_id
             staging.rename(final)
         except BaseException:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from painguide.cli import main
+from painguide.content.validate import load
 from tests.helpers import FIXTURE_CONTENT, MKDOCS, ROOT, copy_content
 
 
@@ -20,7 +21,7 @@ def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
 
 def test_validate_clean_tree_exits_0(capsys):
     assert main(["validate", str(FIXTURE_CONTENT)]) == 0
-    assert "12 entries, 1 modules" in capsys.readouterr().out
+    assert "14 entries, 1 modules" in capsys.readouterr().out
 
 
 def test_validate_broken_tree_exits_1_with_located_messages_and_no_traceback(tmp_path):
@@ -115,3 +116,64 @@ def test_bad_settings_are_one_line_not_a_traceback(name, value, expected):
     )
     assert result.returncode == 2
     assert "Traceback" not in result.stderr and expected in result.stderr
+
+
+def _export(*args: str) -> list[str]:
+    return ["export", *args, "--content", str(FIXTURE_CONTENT)]
+
+
+def test_export_cartridge_writes_a_module_or_the_whole_curriculum(tmp_path, capsys, monkeypatch):
+    from painguide.export import cartridge
+    from painguide.settings import get_settings
+    from tests.export.cc import check
+
+    monkeypatch.setenv("PAINGUIDE_SITE_URL", "https://pg.example/")
+    get_settings.cache_clear()
+    try:
+        one, every = tmp_path / "one.imscc", tmp_path / "all.imscc"
+        assert (
+            main([*_export("cartridge", "--module", "fixture-basics", "--out", str(one)), "--config", str(MKDOCS)]) == 0
+        )
+        assert main([*_export("cartridge", "--out", str(every)), "--config", str(MKDOCS)]) == 0
+    finally:
+        get_settings.cache_clear()
+    assert f"wrote {one}" in capsys.readouterr().out
+    catalog = load(FIXTURE_CONTENT)
+    module = catalog.modules["fixture-basics"]
+    assert one.read_bytes() == cartridge.module_cartridge(module, catalog, "https://pg.example/")
+    assert every.read_bytes() == cartridge.curriculum_cartridge(catalog, "https://pg.example/")
+    check(every.read_bytes())
+
+
+def test_export_gift_writes_one_modules_questions(tmp_path):
+    from painguide.export import gift
+
+    out = tmp_path / "q.gift"
+    assert main(_export("gift", "--module", "fixture-basics", "--out", str(out))) == 0
+    assert out.read_text(encoding="utf-8") == gift.questions(load(FIXTURE_CONTENT).modules["fixture-basics"])
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["cartridge", "--module", "nope", "--out", "x.imscc"], "painguide: no module 'nope'"),
+        (["gift", "--module", "nope", "--out", "x.gift"], "(modules: fixture-basics)"),
+        (["gift", "--module", "fixture-basics", "--out", "/no/such/dir/x.gift"], "cannot write /no/such/dir/x.gift"),
+        (["cartridge", "--out", "x.imscc", "--config", "/no/such/mkdocs.yml"], "cannot read the site configuration"),
+    ],
+)
+def test_export_bad_input_is_one_line_and_exit_2(tmp_path, monkeypatch, capsys, args, expected):
+    monkeypatch.chdir(tmp_path)
+    assert main(_export(*args)) == 2
+    err = capsys.readouterr().err
+    assert expected in err and len(err.strip().splitlines()) == 1
+    assert not list(tmp_path.iterdir())  # nothing written
+
+
+def test_export_of_broken_content_exits_1_and_writes_nothing(tmp_path):
+    root = copy_content(tmp_path)
+    (root / "modules/fixture-basics.yaml").write_text("type: module\nid: fixture-basics\n")
+    out = tmp_path / "x.gift"
+    result = run("export", "gift", "--module", "fixture-basics", "--out", str(out), "--content", str(root))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "fixture-basics.yaml" in result.stderr and "nothing was written" in result.stderr and not out.exists()

@@ -23,15 +23,29 @@ ALLOWED = {
     "painguide.settings": set(),
     "painguide.site": {"painguide.content", "painguide.urls"},
     "painguide.search": {"painguide.content", "painguide.urls"},
-    "painguide.publish": {"painguide.content", "painguide.site", "painguide.search", "painguide.urls"},
+    "painguide.export": {"painguide.content", "painguide.urls"},
+    "painguide.publish": {
+        "painguide.content",
+        "painguide.site",
+        "painguide.search",
+        "painguide.export",
+        "painguide.urls",
+    },
     "painguide.serve": {
         "painguide.content",
         "painguide.search",
         "painguide.publish",
+        "painguide.export",
         "painguide.urls",
         "painguide.settings",
     },
-    "painguide.cli": {"painguide.content", "painguide.publish", "painguide.serve", "painguide.settings"},
+    "painguide.cli": {
+        "painguide.content",
+        "painguide.publish",
+        "painguide.export",
+        "painguide.serve",
+        "painguide.settings",
+    },
 }
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from painguide.content.schema import Entry, Module, Source, Term, TreatmentEntry
+from painguide.content.schema import CodeRecord, Entry, Module, Source, Term, TreatmentEntry
 
 SOURCES_FILE = "sources.yaml"
 GLOSSARY_FILE = "glossary.yaml"
+CODES_FILE = "codes.yaml"  # provenance of the codes no offline package validates (optional)
 MODULES_DIR = "modules"
 
 
@@ -19,6 +20,7 @@ class Catalog:
     modules: dict[str, Module] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
     glossary: list[Term] = field(default_factory=list)
+    codes: dict[tuple[str, str], CodeRecord] = field(default_factory=dict)  # (system, code) -> provenance
     paths: dict[str, Path] = field(default_factory=dict)
     broken: set[str] = field(default_factory=set)  # ids of files that failed their own checks
 

@@ -8,7 +8,13 @@ provenance (``guidelines/codes.yaml``, one source per code) by the validator.
 from __future__ import annotations
 
 import re
+import warnings
 from functools import cache
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints, ValidationInfo, model_validator
+
+from painguide.content.fields import Strict, Text
 
 # HL7 OIDs of the code systems (HL7 Infobutton URL-based IG; OpenInfobutton's terminology list).
 OIDS: dict[str, str] = {
@@ -38,7 +44,12 @@ _SHAPES: dict[str, re.Pattern[str]] = {
 @cache
 def icd10cm_valid(code: str) -> bool:
     """A category, subcategory or billable code in the bundled ICD-10-CM (not a chapter or block)."""
-    import simple_icd_10_cm as cm  # imported on first use: it loads the whole code set
+    # Imported on first use: it loads the whole code set (CMS's April 2026 release in 1.5.0), about a second.
+    # It reads its data with importlib.resources.read_text, deprecated since Python 3.11: that warning is
+    # the package's, not ours, and strict test runs turn warnings into errors.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import simple_icd_10_cm as cm
 
     return bool(cm.is_valid_item(code) and (cm.is_category(code) or cm.is_subcategory(code)))
 
@@ -64,3 +75,40 @@ def problem(system: str, code: str) -> str | None:
     if system == "icd10cm" and not icd10cm_valid(code):
         return f"'{code}' is not an ICD-10-CM code (checked against the CMS code set in simple-icd-10-cm)"
     return None
+
+
+CodeSystem = Literal["icd10cm", "rxnorm", "snomed", "loinc"]
+
+
+class Code(Strict):
+    """A code in a clinical terminology that points to this entry (problem lists, medication lists)."""
+
+    system: CodeSystem
+    code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
+    display: Text = Field(max_length=200)
+
+    @model_validator(mode="after")
+    def _known_code(self, info: ValidationInfo) -> Code:
+        # Content read back from a build was checked when it was built (loading the code set takes a second).
+        if not (info.context or {}).get("trusted") and (why := problem(self.system, self.code)):
+            raise ValueError(why)
+        return self
+
+
+class CodeRecord(Strict):
+    """Where a code without an offline validator (RxNorm, SNOMED CT, LOINC) was confirmed: codes.yaml."""
+
+    system: CodeSystem
+    code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
+    display: Text = Field(max_length=200)
+    confirmed: Text = Field(description="The public source the code was checked against, and what it showed.")
+
+    @model_validator(mode="after")
+    def _shaped(self) -> CodeRecord:
+        if why := problem(self.system, self.code):
+            raise ValueError(why)
+        return self
+
+
+class CodeRegistry(Strict):
+    codes: Annotated[list[CodeRecord], Field(min_length=1, max_length=2000)]

@@ -12,7 +12,9 @@ from pydantic import BaseModel
 STIGMATIZING = re.compile(
     r"\b(?:addicts?|abusers?|substance abusers?|drug[- ]seek(?:ing|ers?)|junkies?|druggies?|"
     r"dirty (?:urine|tests?|screens?|drug tests?|tox(?:icology)?)|clean (?:urine|tests?|screens?|drug tests?)|"
-    r"(?:drug|substance) abuse|abuse(?!-deterrent)|drug habit|narcotics? patients?)\b",
+    r"(?:drug|substance) abuse|abuse(?!-deterrent)|drug habit|narcotics? patients?|"
+    # ACEP's sickle cell guidance names "sickler" as a derogatory label for people with sickle cell disease
+    r"sicklers?|frequent flyers?)\b",
     re.IGNORECASE,
 )
 _QUOTED = re.compile(r"[\"“]([^\"”]*)[\"”]")

@@ -1,4 +1,5 @@
-"""Content schema: the single source of truth for every YAML file under ``guidelines/``.
+"""Content schema: the single source of truth for every YAML file under ``guidelines/`` (built from the field
+types in ``fields.py``; clinical codes in ``codes.py``; scored tools in ``instruments.py``).
 
 The validator, the site hooks, the search index, the API response models and the exported
 JSON Schema (``guidelines/schema.json``) are all derived from these models.
@@ -7,82 +8,35 @@ JSON Schema (``guidelines/schema.json``) are all derived from these models.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Annotated, Literal, get_args
 
 from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
     Field,
     StringConstraints,
     TypeAdapter,
-    ValidationInfo,
     model_validator,
 )
 
-from painguide.content import codes, markup
-
-SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-
-# Objectives must be observable; "understand" or "know" cannot be checked in a knowledge check.
-MEASURABLE_VERBS: frozenset[str] = frozenset(
-    [
-        "analyze",
-        "apply",
-        "assess",
-        "calculate",
-        "choose",
-        "classify",
-        "compare",
-        "complete",
-        "conduct",
-        "contrast",
-        "create",
-        "critique",
-        "define",
-        "demonstrate",
-        "describe",
-        "design",
-        "develop",
-        "differentiate",
-        "discuss",
-        "distinguish",
-        "document",
-        "estimate",
-        "evaluate",
-        "explain",
-        "formulate",
-        "identify",
-        "implement",
-        "interpret",
-        "justify",
-        "list",
-        "locate",
-        "match",
-        "name",
-        "outline",
-        "plan",
-        "practice",
-        "prepare",
-        "prioritize",
-        "recall",
-        "recognize",
-        "recommend",
-        "record",
-        "relate",
-        "report",
-        "role-play",
-        "screen",
-        "select",
-        "solve",
-        "state",
-        "summarize",
-        "use",
-        "write",
-    ]
+# Re-exported: the schema module is where every stored shape is looked up.
+from painguide.content.codes import Code as Code
+from painguide.content.codes import CodeRecord as CodeRecord
+from painguide.content.codes import CodeRegistry as CodeRegistry
+from painguide.content.fields import MEASURABLE_VERBS as MEASURABLE_VERBS
+from painguide.content.fields import SLUG_PATTERN as SLUG_PATTERN
+from painguide.content.fields import (
+    Alias,
+    Markdown,
+    Objective,
+    Slug,
+    SourceRefs,
+    SourceTitle,
+    Strict,
+    Summary,
+    Text,
+    Title,
 )
+from painguide.content.fields import SourceRef as SourceRef
+from painguide.content.instruments import Calculator
 
 ComponentId = Literal[
     "medications",
@@ -107,101 +61,6 @@ Role = Literal[
 COMPONENT_IDS: tuple[str, ...] = get_args(ComponentId)
 AUDIENCES: tuple[str, ...] = get_args(Audience)
 ROLES: tuple[str, ...] = get_args(Role)
-
-# Plain-text fields (titles, summaries, aliases, terms, question text...) reach HTML attributes, <title>, the
-# nav and tooltips: they hold no markup and no line breaks (a newline in a title once spilled into the page
-# body as a fake admonition). Markdown fields are checked by rendering and sanitizing them (painguide.markup).
-MAX_MARKDOWN = 4000  # characters in one Markdown field; the longest today is about 1,100
-MAX_TEXT = 1000  # characters in one plain-text field
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")
-
-
-def _plain(value: str) -> str:
-    if "<" in value or ">" in value:
-        raise ValueError(
-            "'<' and '>' are not allowed in plain text (it is shown in page titles, menus and tooltips); "
-            "write 'under', 'over' or 'at least' instead"
-        )
-    if "\n" in value or "\r" in value:
-        raise ValueError("must be a single line (no line breaks)")
-    if m := _CONTROL.search(value):
-        raise ValueError(f"contains the control character U+{ord(m.group(0)):04X}")
-    return value
-
-
-def _safe_markdown(value: str, info: ValidationInfo) -> str:
-    # Content read back from a build was checked when it was built; the server skips the render (context).
-    if not (info.context or {}).get("trusted"):
-        if m := _CONTROL.search(value):
-            raise ValueError(f"contains the control character U+{ord(m.group(0)):04X}")
-        if problem := markup.markdown_problem(value):
-            raise ValueError(problem)
-    return value
-
-
-def _one_or_two_sentences(value: str) -> str:
-    # A summary is shown in lists and search results; longer text belongs in a layer.
-    sentences = [s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z0-9\"“(])", value.strip()) if s]
-    if len(sentences) > 2:
-        raise ValueError(f"a summary is 1-2 sentences, found {len(sentences)}")
-    return value
-
-
-def _measurable(value: str) -> str:
-    verb = value.split(maxsplit=1)[0].lower().strip(",;:") if value.strip() else ""
-    if verb not in MEASURABLE_VERBS:
-        raise ValueError(
-            f"an objective starts with a measurable verb (e.g. describe, explain, identify, "
-            f"calculate, compare), not '{verb}'"
-        )
-    return value
-
-
-def _string_to_source_ref(value: object) -> object:
-    return {"id": value} if isinstance(value, str) else value
-
-
-Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=2, max_length=80)]
-Text = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT), AfterValidator(_plain)
-]
-Markdown = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=10, max_length=MAX_MARKDOWN),
-    AfterValidator(_safe_markdown),
-]
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=120), AfterValidator(_plain)]
-Summary = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=30, max_length=400),
-    AfterValidator(_plain),
-    AfterValidator(_one_or_two_sentences),
-]
-Objective = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=15, max_length=300),
-    AfterValidator(_plain),
-    AfterValidator(_measurable),
-]
-Alias = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=80), AfterValidator(_plain)]
-
-
-class Strict(BaseModel):
-    """Base for every stored shape: unknown keys are typos, so they are errors."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class SourceRef(Strict):
-    """A citation: a source id from sources.yaml, optionally with where in it (a section, page)."""
-
-    id: Slug
-    locator: Text | None = Field(default=None, max_length=200)
-
-
-SourceRefs = Annotated[
-    list[Annotated[SourceRef, BeforeValidator(_string_to_source_ref)]], Field(min_length=1, max_length=20)
-]
 
 
 class ClinicianLayer(Strict):
@@ -231,24 +90,6 @@ class PatientLayer(Strict):
 class TrainerLayer(Strict):
     learning_objectives: Annotated[list[Objective], Field(min_length=2, max_length=4)]
     discussion_prompts: Annotated[list[Text], Field(max_length=6)] = []
-
-
-CodeSystem = Literal["icd10cm", "rxnorm", "snomed", "loinc"]
-
-
-class Code(Strict):
-    """A code in a clinical terminology that points to this entry (problem lists, medication lists)."""
-
-    system: CodeSystem
-    code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
-    display: Text = Field(max_length=200)
-
-    @model_validator(mode="after")
-    def _known_code(self, info: ValidationInfo) -> Code:
-        # Content read back from a build was checked when it was built (loading the code set takes a second).
-        if not (info.context or {}).get("trusted") and (problem := codes.problem(self.system, self.code)):
-            raise ValueError(problem)
-        return self
 
 
 class CareOption(Strict):
@@ -324,7 +165,7 @@ class EntryBase(Strict):
     aliases: Annotated[list[Alias], Field(max_length=40)] = Field(
         default=[], description="Other names, abbreviations, brand/generic names and lay words."
     )
-    related: Annotated[list[Slug], Field(max_length=24)] = []
+    related: Annotated[list[Slug], Field(max_length=32)] = []
     codes: Annotated[list[Code], Field(max_length=40)] = Field(
         default=[], description="ICD-10-CM, RxNorm, SNOMED CT or LOINC codes that lead to this entry."
     )
@@ -383,6 +224,7 @@ class DataElementEntry(EntryBase):
     clinician: ClinicianLayer
     patient: PatientLayer | None = None
     measure: Measure
+    calculator: Calculator | None = Field(default=None, description="A scored tool on the site (tools/).")
 
 
 class ConditionEntry(EntryBase):
@@ -480,9 +322,7 @@ DOCUMENT: TypeAdapter[EntryModel | Module] = TypeAdapter(Document)
 
 class Source(Strict):
     id: Slug
-    title: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=3, max_length=250), AfterValidator(_plain)
-    ]
+    title: SourceTitle
     author: Text | None = None
     publisher: Text | None = None
     year: Annotated[int, Field(ge=1900, le=2100)] | None = None

@@ -10,10 +10,11 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from painguide.content.catalog import GLOSSARY_FILE, MODULES_DIR, SOURCES_FILE, Catalog
+from painguide.content import calculators
+from painguide.content.catalog import CODES_FILE, GLOSSARY_FILE, MODULES_DIR, SOURCES_FILE, Catalog
 from painguide.content.messages import schema_problems
 from painguide.content.problems import ContentError, Problem, display_path, field_path
-from painguide.content.schema import DOCUMENT, ConditionEntry, Glossary, SourceList
+from painguide.content.schema import DOCUMENT, CodeRegistry, ConditionEntry, Glossary, SourceList
 from painguide.content.source import Parsed, line_of, parse
 
 
@@ -28,7 +29,7 @@ def _validate(model: Any, parsed: Parsed, shown: str) -> tuple[Any, list[Problem
 
 def content_files(root: Path) -> Iterator[Path]:
     for path in sorted(root.rglob("*")):
-        if path.suffix in {".yaml", ".yml"} and path.name not in {SOURCES_FILE, GLOSSARY_FILE}:
+        if path.suffix in {".yaml", ".yml"} and path.name not in {SOURCES_FILE, GLOSSARY_FILE, CODES_FILE}:
             yield path
 
 
@@ -43,8 +44,10 @@ def validate(root: Path, strict: bool = False) -> tuple[Catalog, list[Problem]]:
     if not root.is_dir():
         return catalog, [Problem(display_path(root), None, None, "content directory not found")]
 
-    for name, model in ((SOURCES_FILE, SourceList), (GLOSSARY_FILE, Glossary)):
+    for name, model in ((SOURCES_FILE, SourceList), (GLOSSARY_FILE, Glossary), (CODES_FILE, CodeRegistry)):
         shown = display_path(root / name)
+        if name == CODES_FILE and not (root / name).exists() and not (root / name).is_symlink():
+            continue  # optional: needed only once an entry carries an RxNorm, SNOMED CT or LOINC code
         parsed = (
             parse(root / name, shown, root)
             if (root / name).exists() or (root / name).is_symlink()
@@ -70,6 +73,13 @@ def validate(root: Path, strict: bool = False) -> tuple[Catalog, list[Problem]]:
                 catalog.sources[source.id] = source
         elif isinstance(value, Glossary):
             catalog.glossary = list(value.terms)
+        elif isinstance(value, CodeRegistry):
+            for i, record in enumerate(value.codes):
+                key = (record.system, record.code)
+                if key in catalog.codes:
+                    line = line_of(parsed.node, ["codes", i, "code"])
+                    problems.append(Problem(shown, line, "code", f"{record.system} {record.code} is listed twice"))
+                catalog.codes[key] = record
 
     for path in content_files(root):
         shown = display_path(path)
@@ -111,6 +121,7 @@ def validate(root: Path, strict: bool = False) -> tuple[Catalog, list[Problem]]:
         (catalog.modules if doc.type == "module" else catalog.entries)[doc.id] = doc
 
     problems += _cross_references(catalog, nodes)
+    problems += calculators.problems(catalog, nodes)  # worked examples recomputed by the reference code
     if strict:
         from painguide.content import quality  # textstat is only needed here
 
@@ -134,6 +145,23 @@ def _cross_references(catalog: Catalog, nodes: dict[str, tuple[yaml.Node, str]])
         for i, rel in enumerate(getattr(doc, "related", [])):
             if rel not in catalog.entries:
                 unresolved(doc_id, ["related", i], f"'{rel}' is not an entry id", rel)
+        for i, code in enumerate(getattr(doc, "codes", [])):
+            if code.system == "icd10cm":  # checked offline by the schema
+                continue
+            record = catalog.codes.get((code.system, code.code))
+            if record is None:
+                unresolved(
+                    doc_id,
+                    ["codes", i, "code"],
+                    f"{code.system} {code.code} has no recorded provenance: add it to {CODES_FILE} with the "
+                    "public source it was confirmed in",
+                )
+            elif record.display.casefold() != code.display.casefold():
+                unresolved(
+                    doc_id,
+                    ["codes", i, "display"],
+                    f"'{code.display}' differs from the display recorded in {CODES_FILE}: '{record.display}'",
+                )
         if isinstance(doc, ConditionEntry):
             for i, option in enumerate(doc.clinician.first_line):
                 target = catalog.entries.get(option.entry)

@@ -3,7 +3,9 @@
 Whoosh analyzes, writes and stores the index (segments, postings, stored fields, multi-process
 builds). Queries are scored here, not by Whoosh's matchers: the posting blocks of each query term are
 read into numpy arrays and scored with Whoosh's own BM25F formula (``whoosh.scoring.BM25F``; a test
-checks the scores agree), a whole posting list at a time. Decoded posting lists are kept in a bounded cache.
+checks the scores agree), a whole posting list at a time. Decoded posting lists are kept in a bounded cache,
+and so are what queries keep asking of one index generation: term statistics, the analysis of query words,
+corrections, and the stored fields and words of the documents shown; results only in the result cache.
 
 The path of a query, one module a step: ``index`` (SearchIndex, the result cache) → ``plan`` (plain
 text to terms, phrases, synonyms and name bonuses; spelling from ``spelling``) → ``ranking`` (BM25F

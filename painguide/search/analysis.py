@@ -6,6 +6,7 @@ terms a query looks for are exactly the terms the index holds.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -112,3 +113,15 @@ def stems(text: str, *, keep_stop_words: bool = False) -> tuple[str, ...]:
     raw words of stored text for snippets (which mark what Whoosh's tokenizer sees there)."""
     analyzer = WORDING_ANALYZER if keep_stop_words else ANALYZER
     return tuple(token.text for token in analyzer(text))
+
+
+@functools.lru_cache(maxsize=2**16)
+def _word_terms(word: str, keep_stop_words: bool) -> tuple[str, ...]:
+    return stems(word, keep_stop_words=keep_stop_words)
+
+
+def query_terms(normalized: str, *, keep_stop_words: bool = False) -> tuple[str, ...]:
+    """``stems(normalized)`` for ``normalize`` output, each distinct word analyzed once: its words are
+    [a-z0-9]+, one token each, so the text's terms are its words' terms in order. Whoosh's analyzer chain
+    costs ~15 us a call and a query planned ~5 of them (measured on the real corpus's query set)."""
+    return tuple(term for word in normalized.split() for term in _word_terms(word, keep_stop_words))

@@ -4,25 +4,34 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from whoosh import index, scoring
 
 from painguide.content.kinds import MAX_QUERY_LENGTH
 from painguide.search import ranking
 from painguide.search.analysis import PATIENT_SEARCH_FIELDS, SEARCH_FIELDS, normalize, stems
 from painguide.search.plan import Planner
-from painguide.search.postings import POSTINGS_CACHE_MB, Facet, Postings, check_whoosh_internals
-from painguide.search.snippets import Highlighter
+from painguide.search.postings import POSTINGS_CACHE_MB, Facet, Mask, Postings, check_whoosh_internals
+from painguide.search.snippets import SnippetSource
 from painguide.search.writer import read_side_files
 
 FACETS = ("type", "component", "audience")
+# Stored fields and their tokenized words, kept for this many documents (the real corpus: all of them; ~10 KB
+# a document with both fields tokenized, so ~20 MB at most). A hit read them from Whoosh's zlib-pickled
+# columns and re-tokenized its text every time (~0.25 ms a hit, 75% of a query: measured, real corpus).
+SNIPPET_SOURCES = 2048
+# ... and read for every document when the index is opened, up to this many (~0.15 ms a document: the real
+# corpus's ~100 take ~15 ms at open, which its first searches took instead, ~10 ms for the first one).
+SOURCES_AT_OPEN = 512
 
 
 @dataclass(frozen=True)
@@ -98,10 +107,19 @@ class SearchIndex:
         side = read_side_files(directory)
         self.documents = side.documents
         self._words = side.words
-        self._planner = Planner(self._searcher.doc_frequency, side.documents, side.words, side.synonyms, side.names)
+        # Term statistics in memory: a query asks for ~25 (every word in every field), and Whoosh answers each
+        # from its on-disk term table (~20 us a lookup, measured).
+        doc_frequency = functools.lru_cache(maxsize=2**16)(self._searcher.doc_frequency)
+        self._planner = Planner(doc_frequency, side.documents, side.words, side.synonyms, side.names)
         self._suggest = [Suggestion(*row) for row in side.suggestions]
         self._suggest_keys = [s.label.lower() for s in self._suggest]
-        self._highlighter = Highlighter()
+        self._sources: OrderedDict[int, SnippetSource] = OrderedDict()
+        if self._postings.size <= SOURCES_AT_OPEN:
+            for docnum in np.flatnonzero(self._postings.live):
+                source = self._source(int(docnum))
+                for name in ("summary", "patient"):
+                    if source.stored.get(name):
+                        source.words_of(name)
         self._facets = {name: Facet(self._searcher.reader(), name, self._postings) for name in FACETS}
 
     def close(self) -> None:
@@ -156,24 +174,45 @@ class SearchIndex:
             counts[name] = dict(sorted(pairs, key=lambda kv: (-kv[1], kv[0])))
         final = ranking.coordinated(plan, scores, concept_hits, found)
         chosen = ranking.page(found, scores, final, offset, limit)
-        hits = [self._hit(docnum, score, plan.marks, patient) for docnum, score in chosen]
+        marked: dict[str, Mask] = {}
+
+        def has_match(field: str, docnum: int) -> bool:
+            """Whether the document has a mark in ``field``: one mask a field and query, made when a hit
+            first asks (a posting-list lookup per hit, field and mark cost ~0.05 ms a query)."""
+            if (mask := marked.get(field)) is None:
+                mask = marked[field] = np.zeros(self._postings.size, dtype=bool)
+                for term in plan.marks:
+                    mask[self._postings.ids(field, term)] = True
+            return bool(mask[docnum])
+
+        hits = [self._hit(docnum, score, plan.marks, patient, has_match) for docnum, score in chosen]
         return Results(text, len(found), hits, counts, plan.suggestion)
 
-    def _hit(self, docnum: int, score: float, marks: frozenset[str], patient: bool) -> Hit:
-        stored = self._searcher.stored_fields(docnum)
-
-        def has_match(field: str) -> bool:
-            return any(self._postings.has(field, term, docnum) for term in marks)
-
+    def _hit(
+        self, docnum: int, score: float, marks: frozenset[str], patient: bool, marked: Callable[[str, int], bool]
+    ) -> Hit:
+        source = self._source(docnum)
+        stored = source.stored
         return Hit(
             id=stored["id"],
             title=stored["title"],
             type=stored["type"],
             component=stored.get("component") or None,
             url=stored["url"],
-            snippet=self._highlighter.snippet(stored, marks, patient, has_match),
+            snippet=source.snippet(marks, patient, lambda field: marked(field, docnum)),
             score=round(score, 3),
         )
+
+    def _source(self, docnum: int) -> SnippetSource:
+        """A document's stored fields and words (kept for the last SNIPPET_SOURCES documents shown)."""
+        if (source := self._sources.get(docnum)) is not None:
+            self._sources.move_to_end(docnum)
+            return source
+        source = SnippetSource(self._searcher.stored_fields(docnum))
+        self._sources[docnum] = source
+        if len(self._sources) > SNIPPET_SOURCES:
+            self._sources.popitem(last=False)
+        return source
 
     def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
         """Titles and aliases that start with ``prefix`` (or have a word that does)."""

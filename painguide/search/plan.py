@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from painguide.search.analysis import PHRASE_FIELDS, STOP_WORDS, normalize, stems
+from painguide.search.analysis import PHRASE_FIELDS, STOP_WORDS, normalize, query_terms
 from painguide.search.spelling import Speller
 
 MAX_QUERY_WORDS = 32  # words of one query planned; the rest are dropped
@@ -115,7 +115,7 @@ class Planner:
         # pills" finds the synonym "sleeping pill" and "muscle relaxers" the alias "muscle relaxer".
         self._synonyms: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
         for group in synonym_groups:
-            keys = list(dict.fromkeys(k for k in (stems(normalize(name)) for name in group) if k))
+            keys = list(dict.fromkeys(k for k in (query_terms(normalize(name)) for name in group) if k))
             for key in keys:
                 known = self._synonyms.setdefault(key, [])
                 known.extend(k for k in keys if k != key and k not in known)
@@ -138,7 +138,7 @@ class Planner:
         """
         corrected, changed, budget = [], False, MAX_CORRECTED
         for word in words:
-            terms = stems(word)
+            terms = query_terms(word)
             if (
                 word.isalpha()
                 and len(word) > 3
@@ -153,7 +153,7 @@ class Planner:
                     candidates, _ = self._speller.closest(word, maxdist=2 if len(word) > 5 else 1)
                     candidates = [c for c in candidates if c not in STOP_WORDS]
                     best = (
-                        min(candidates, key=lambda c: (-self._frequency(stems(c)[0], fields), c))
+                        min(candidates, key=lambda c: (-self._frequency(query_terms(c)[0], fields), c))
                         if candidates
                         else None
                     )
@@ -185,7 +185,7 @@ class Planner:
         words = normalize(text).split()[:MAX_QUERY_WORDS]
         corrected, changed = self._correct(words, fields)
         suggestion = " ".join(corrected) if changed else None
-        terms = list(stems(" ".join(corrected)))
+        terms = list(query_terms(" ".join(corrected)))
         if not terms:
             return Plan((), suggestion)
         parts: list[Part] = [TermPart(f, t) for t in dict.fromkeys(terms) for f in fields]
@@ -199,7 +199,7 @@ class Planner:
             for alt in alternatives:
                 options += [TermPart(f, alt[0]) if len(alt) == 1 else PhrasePart(f, alt) for f in PHRASE_FIELDS]
             parts.append(BestPart(tuple(options), SYNONYM_BOOST))
-        stopped = set(stems(" ".join(corrected), keep_stop_words=True)) - set(terms)
+        stopped = set(query_terms(" ".join(corrected), keep_stop_words=True)) - set(terms)
         common = QUESTION_MAX_SHARE * self._documents
         parts += [
             TermPart("wording", t, QUESTION_BOOST)

@@ -82,11 +82,6 @@ class Postings:
             raise AssertionError(f"{field}:{text} was not scored")
         return ids, scores
 
-    def has(self, field: str, text: str, docnum: int) -> bool:
-        ids = self.ids(field, text)
-        at = int(np.searchsorted(ids, docnum))
-        return at < len(ids) and int(ids[at]) == docnum
-
     def _cached(self, field: str, text: str, scored: bool) -> _Cached:
         """The cached (ids, scores) of a term, read (and scored, when asked) on a miss."""
         key = (field, text)

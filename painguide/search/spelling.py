@@ -46,17 +46,21 @@ class Speller:
             return [], maxdist + 1
         codes = self._codes[rows, : int(self._lengths[rows].max())]
         width = codes.shape[1]
-        prev2 = prev = np.broadcast_to(np.arange(width + 1, dtype=np.int16), (len(rows), width + 1)).copy()
+        # One row of the distance table per query letter, each row whole: every cell but the insertion
+        # (the cell to its left, plus one) is known from the rows above, and taking the insertions too is a
+        # running minimum, row[j] = min over k <= j of (known[k] + j - k). Letter by letter, cell by cell,
+        # a 13-letter typo took ~1 ms here (a numpy call per cell); row by row it takes ~0.1 ms.
+        steps = np.arange(width + 1, dtype=np.int16)
+        prev2 = prev = np.broadcast_to(steps, (len(rows), width + 1)).copy()
         for i in range(1, len(query) + 1):
-            row = np.empty_like(prev)
-            row[:, 0] = i
-            for j in range(1, width + 1):
-                cost = (codes[:, j - 1] != query[i - 1]).astype(np.int16)
-                best = np.minimum(np.minimum(prev[:, j], row[:, j - 1]) + 1, prev[:, j - 1] + cost)
-                if i > 1 and j > 1:
-                    swap = (codes[:, j - 2] == query[i - 1]) & (codes[:, j - 1] == query[i - 2])
-                    best = np.where(swap, np.minimum(best, prev2[:, j - 2] + 1), best)
-                row[:, j] = best
+            letter = query[i - 1]
+            known = np.empty_like(prev)
+            known[:, 0] = i
+            known[:, 1:] = np.minimum(prev[:, 1:] + 1, prev[:, :-1] + (codes != letter))
+            if i > 1:
+                swap = (codes[:, :-1] == letter) & (codes[:, 1:] == query[i - 2])
+                known[:, 2:] = np.where(swap, np.minimum(known[:, 2:], prev2[:, :-2] + 1), known[:, 2:])
+            row = np.minimum.accumulate(known - steps, axis=1) + steps
             prev2, prev = prev, row
         distance = prev[np.arange(len(rows)), self._lengths[rows]]
         smallest = int(distance.min())

@@ -10,6 +10,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.responses import FileResponse
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from painguide.serve import errors
 from painguide.serve.caching import ResponseCache
@@ -17,13 +18,29 @@ from painguide.serve.encoding import AcceptEncoding
 from painguide.serve.headers import SecurityHeaders
 from painguide.serve.monitor import Monitor
 from painguide.serve.release import Releases
-from painguide.serve.routes import entries, export, health, modules, search
+from painguide.serve.routes import cds, downloads, entries, export, health, infobutton, modules, search
 from painguide.serve.site import SiteFiles
 from painguide.serve.workers import CpuPool
 from painguide.settings import Settings, get_settings
 
 API_PREFIX = "/api/v1"
+CDS_PREFIX = cds.router.prefix  # CDS Hooks services live at {base}/cds-services by the specification
 STATIC = Path(__file__).parent / "static"
+
+
+class _CORS:
+    """Any origin may GET; only CDS Hooks services may also be POSTed to across origins (browser-based EHR
+    sandboxes call them so). No credentials anywhere."""
+
+    def __init__(self, app: ASGIApp, origins: list[str]) -> None:
+        self.get = CORSMiddleware(app, allow_origins=origins, allow_methods=["GET"], allow_credentials=False)
+        self.post = CORSMiddleware(
+            app, allow_origins=origins, allow_methods=["GET", "POST"], allow_headers=["Content-Type"]
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        cds_hooks = scope["type"] == "http" and scope["path"].startswith(CDS_PREFIX)
+        await (self.post if cds_hooks else self.get)(scope, receive, send)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -45,9 +62,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
 
     api = APIRouter(prefix=API_PREFIX)
-    for module in (health, entries, search, modules, export):
+    for module in (health, entries, search, modules, export, infobutton, downloads):
         api.include_router(module.router)
     app.include_router(api)
+    app.include_router(cds.router)
 
     @app.get("/api/docs", include_in_schema=False)
     async def docs() -> FileResponse:
@@ -79,9 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(AcceptEncoding)
-    app.add_middleware(
-        CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET"], allow_credentials=False
-    )
+    app.add_middleware(_CORS, origins=settings.cors_origins)
     app.add_middleware(
         SecurityHeaders,
         api_prefix=API_PREFIX,

@@ -17,11 +17,13 @@ from urllib.parse import parse_qsl
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from painguide.serve.infobutton import PARAMETERS
+
 MAX_CACHED_BYTES = 64 * 2**20  # all cached bodies and keys together; a bigger body is served, not kept
 MAX_KEY_BYTES = 1024  # a longer query string is served, not kept (4096 junk 64 KB keys once held 263 MB)
 # The query parameters any API route takes. A request with any other name is served but never cached, so
 # junk parameters can neither fill the cache nor evict popular responses.
-KNOWN_PARAMETERS = frozenset({"q", "type", "component", "audience", "tag", "limit", "offset"})
+KNOWN_PARAMETERS = frozenset({"q", "type", "component", "audience", "tag", "limit", "offset"}) | PARAMETERS
 
 _Key = tuple[str, tuple[tuple[str, str], ...]]
 _Stored = tuple[list[tuple[bytes, bytes]], bytes, str]  # headers, body, ETag

@@ -49,6 +49,8 @@ class Release:
         self.name = path.name
         self.site_dir = path / "site"
         self.exported: dict[str, Any] = json.loads((path / "catalog.json").read_text(encoding="utf-8"))
+        # The public address the site was built for (absolute links in Infobutton feeds and CDS cards).
+        self.site_url: str | None = self.exported.get("site_url")
         # The catalog was validated when it was built: skip the per-field Markdown render and sanitize check
         # (the rest of the schema still runs, so a tampered or truncated catalog fails here, loudly).
         trusted = {"trusted": True}
@@ -97,6 +99,15 @@ class Release:
     def export_gzip(self) -> bytes:
         # Compressed once per release: level 9 on every request capped the export at ~25 requests/s.
         return gzip.compress(self.export_bytes, compresslevel=6, mtime=0)
+
+    @cached_property
+    def codes(self) -> dict[tuple[str, str], list[EntryModel]]:
+        """Entries by the (system, code) pairs they carry, for Infobutton and CDS Hooks lookups."""
+        found: dict[tuple[str, str], list[EntryModel]] = {}
+        for entry in self.entries.values():
+            for code in entry.codes:
+                found.setdefault((code.system, code.code), []).append(entry)
+        return found
 
     def entry_url(self, entry: EntryModel) -> str:
         return urls.url(urls.entry_page(entry))

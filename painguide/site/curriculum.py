@@ -24,6 +24,29 @@ ROLE_LABEL = {
     "patients": "Patients",
 }
 LETTERS = "ABCDEF"
+# LMS files, written beside the trainer pages by `painguide build` (painguide.export.downloads). Raw HTML links:
+# plain `mkdocs serve` has no such files, and a Markdown link to one would fail its strict build.
+CURRICULUM_CARTRIDGE = "painguide-curriculum.imscc"
+IMPORT_HELP = (
+    "Canvas: *Settings → Import Course Content → Common Cartridge 1.x Package*. "
+    "Moodle: *Course reuse → Restore* (older versions: *Course administration → Restore*) with the `.imscc` "
+    "file; for a question bank, "
+    "*Question bank → Import → GIFT format* with the `.gift` file."
+)
+
+
+def _download(href: str, label: str, *, button: bool = True) -> str:
+    style = ' class="md-button"' if button else ""
+    return f'<a{style} href="{href}" download>{label}</a>'
+
+
+def _lms_files(module_id: str, prefix: str = "") -> str:
+    """A module's cartridge and GIFT file (links relative to ``trainers/<prefix>``)."""
+    return (
+        _download(f"{prefix}{module_id}.imscc", "Common Cartridge (.imscc)")
+        + " "
+        + _download(f"{prefix}{module_id}.gift", "GIFT questions (.gift)")
+    )
 
 
 def _facts(module: Module) -> str:
@@ -61,7 +84,9 @@ def module_page(module: Module, catalog: Catalog, slots: Slots) -> str:
         f"{_facts(module)}\n{{: .pg-meta }}\n",
         f"[Learner handout]({link(src, urls.module_page(module.id, 'handout'))}){{ .md-button }} "
         f"[Answer key for trainers]({link(src, urls.module_page(module.id, 'answers'))}){{ .md-button }} "
-        f"[Assign this module]({link(src, 'trainers/assign.md')}?m={module.id}){{ .md-button }}\n",
+        f"[Assign this module]({link(src, 'trainers/assign.md')}?m={module.id}){{ .md-button }} "
+        + _lms_files(module.id)
+        + "\n",
         section(
             "Objectives", "By the end of this module, learners can:\n\n" + bullets(map(md_text, module.objectives)), 2
         ),
@@ -78,6 +103,13 @@ def module_page(module: Module, catalog: Catalog, slots: Slots) -> str:
             2,
         ),
         section(f"Assignment: {md_text(module.assignment.title)}", module.assignment.instructions, 2),
+        section(
+            "Use it in your learning platform",
+            "The Common Cartridge holds this module's lesson pages, the handout, the case, the assignment, the "
+            "knowledge check as a scored quiz, an answer key for instructors only and a link back here. "
+            f"{IMPORT_HELP}\n\n{_lms_files(module.id)}",
+            2,
+        ),
         f"Last reviewed {date(module.reviewed)}.\n{{: .pg-meta }}\n",
     ]
     return "\n".join(out)
@@ -135,7 +167,8 @@ def trainers_index(catalog: Catalog) -> str:
     rows = "\n".join(
         f"| [{md_text(m.title)}]({link(src, urls.module_page(m.id))}) "
         f"| {', '.join(ROLE_LABEL[r] for r in m.audiences)} "
-        f"| {m.level} | {m.duration_minutes} min |"
+        f"| {m.level} | {m.duration_minutes} min "
+        f'| <a href="{m.id}/{m.id}.imscc" download>.imscc</a> · <a href="{m.id}/{m.id}.gift" download>.gift</a> |'
         for m in modules_in_order(catalog)
     )
     return "\n".join(
@@ -150,7 +183,11 @@ def trainers_index(catalog: Catalog) -> str:
             "a knowledge check with explained answers, a printable handout and an answer key. "
             f"Use the [assignment builder]({link(src, 'trainers/assign.md')}) "
             "to give a group modules with due dates.\n",
-            "| Module | For | Level | Time |\n|---|---|---|---|\n" + rows + "\n",
+            "To assign them in Canvas, Moodle or another learning platform, download "
+            f"{_download(CURRICULUM_CARTRIDGE, 'the whole curriculum as one Common Cartridge', button=False)} "
+            "(one LMS module per curriculum module, in this order) or one module's cartridge or GIFT questions "
+            f"from the table. {IMPORT_HELP}\n",
+            "| Module | For | Level | Time | LMS files |\n|---|---|---|---|---|\n" + rows + "\n",
         ]
     )
 
@@ -177,6 +214,9 @@ def builder_page(catalog: Catalog, slots: Slots) -> str:
             "Choose modules and due dates for a group. The sheet below updates as you go; print it, or copy the "
             "link: it carries your choices, so anyone who opens it sees the same sheet. "
             "Nothing is stored on a server.\n",
+            "Assigning in a learning platform instead? Download "
+            + _download(CURRICULUM_CARTRIDGE, "the whole curriculum as a Common Cartridge", button=False)
+            + ", or a module's cartridge and GIFT questions from its page.\n",
             slots.put(widgets.render("builder.html", modules=data)),
             '<section class="pg-sheet" aria-label="Assignment sheet" aria-live="polite"></section>\n',
         ]

@@ -93,6 +93,9 @@ def clinician_tab(entry: Entry, catalog: Catalog) -> str:
             section("Examples", bullets(team.examples)),
         ]
     if isinstance(entry, DataElementEntry):
+        if calc := entry.calculator:  # the page painguide.site.tools builds from this block
+            tool = link(urls.entry_page(entry), f"tools/{calc.kind}.md")
+            parts.append(f"[Open the {md_text(calc.title)}]({tool}){{ .md-button .md-button--primary }}\n")
         parts += _labelled(entry.measure)
     parts += _labelled(c, skip=shown_first)
     if c.practical_steps:

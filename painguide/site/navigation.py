@@ -32,6 +32,14 @@ def _trainers(catalog: Catalog) -> list[NavItem]:
     return items
 
 
+def _tools() -> list[NavItem]:
+    # The pages of painguide.site.tools (every build has all of them, with or without calculator blocks).
+    labels = {"mme": "MME calculator", "peg": "PEG score", "phq-9": "PHQ-9", "ort-oud": "ORT-OUD"}
+    items: list[NavItem] = ["tools/index.md"]
+    items += [{label: f"tools/{kind}.md"} for kind, label in labels.items()]
+    return [*items, {"Support-team planner": "tools/support-team-planner.md"}]
+
+
 def nav(catalog: Catalog) -> list[NavItem]:
     treatments: list[NavItem] = [urls.section_index("treatment")]
     for cid in COMPONENT_IDS:
@@ -50,6 +58,7 @@ def nav(catalog: Catalog) -> list[NavItem]:
         {"Topics": [urls.section_index("topic"), *_pages(catalog.by_type("topic"))]},
         {"For patients": ["patients/index.md", *_pages(readable, urls.patient_page)]},
         {"For trainers": _trainers(catalog)},
+        {"Tools": _tools()},
         {
             "Reference": [
                 {"Find guidance": "find.md"},

@@ -16,14 +16,14 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from painguide.content.catalog import Catalog
 from painguide.content.problems import ContentError
 from painguide.content.validate import load
-from painguide.site import curriculum, entries, navigation
+from painguide.site import curriculum, entries, navigation, search_index, tools
 from painguide.site.sanitize import sanitize_page
 from painguide.site.widgets import Slots
 
@@ -32,6 +32,7 @@ def pages(catalog: Catalog, slots: Slots) -> Iterator[tuple[str, str]]:
     """Every generated page as (docs-relative path, Markdown)."""
     yield from entries.generate(catalog, slots)
     yield from curriculum.generate(catalog, slots)
+    yield from tools.generate(catalog, slots)  # also yields tools-data.js, copied as a static file
 
 
 def stage_docs(catalog: Catalog, hand_written: Path, docs_dir: Path) -> tuple[Slots, set[str]]:
@@ -98,3 +99,9 @@ class PainGuidePlugin(BasePlugin[PainGuideConfig]):  # type: ignore[no-untyped-c
         # Every page is sanitized; the site's own widgets (quiz, builder, find form, print buttons) go in after.
         hand_written = page.file.src_uri not in self._generated
         return self._slots.fill(sanitize_page(html), hand_written=hand_written)
+
+    # After Material's search plugin has written its index (priority 0), before the offline plugin inlines
+    # it into search_index.js (-100): our worker does not read it (see search_index.py).
+    @event_priority(-50)
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        search_index.trim_material_index(Path(config.site_dir))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from painguide.content.kinds import ENTRY_TYPES
 from painguide.content.problems import ContentError
 from painguide.content.validate import load, validate
 from tests.helpers import FIXTURE_CONTENT, copy_content
@@ -69,7 +70,7 @@ CASES: list[tuple[str, Callable[[Path], None], str]] = [
     (
         "invalid-date",
         replace(ACET, "reviewed: 2026-11-22", "reviewed: 2026-13-45"),
-        f"{ACET}:27: reviewed: '2026-13-45' is not a valid date (write YYYY-MM-DD)",
+        f"{ACET}:29: reviewed: '2026-13-45' is not a valid date (write YYYY-MM-DD)",
     ),
     (
         "review-due-before",
@@ -110,7 +111,7 @@ CASES: list[tuple[str, Callable[[Path], None], str]] = [
     (
         "source-unresolved",
         replace(ACET, "  - seed-task-force-fast-facts", "  - made-up-study-2031"),
-        f"{ACET}:24: sources[0]: 'made-up-study-2031' is not a source in sources.yaml",
+        f"{ACET}:26: sources[0]: 'made-up-study-2031' is not a source in sources.yaml",
     ),
     (
         "script-tag",
@@ -125,12 +126,12 @@ CASES: list[tuple[str, Callable[[Path], None], str]] = [
     (
         "markdown-event-handler",
         replace(ACET, "  what_it_is: >-\n", "  what_it_is: >-\n    <svg/onload=alert(1)>\n"),
-        f"{ACET}:78: patient.what_it_is: raw HTML <svg> is not allowed in content",
+        f"{ACET}:80: patient.what_it_is: raw HTML <svg> is not allowed in content",
     ),
     (
         "javascript-url",
         replace(ACET, "  what_it_is: >-\n", "  what_it_is: >-\n    [click](jav&#x61;script:alert(1))\n"),
-        f"{ACET}:78: patient.what_it_is: the link target 'javascript:alert(1)' is not allowed",
+        f"{ACET}:80: patient.what_it_is: the link target 'javascript:alert(1)' is not allowed",
     ),
     (
         "newline-in-title",
@@ -212,10 +213,10 @@ def test_python_tag_is_never_executed(tmp_path):
 
 
 def test_fixture_tree_is_valid(fixture_catalog):
-    assert len(fixture_catalog.entries) == 12
+    assert len(fixture_catalog.entries) == 14
     assert set(fixture_catalog.modules) == {"fixture-basics"}
     types = {e.type for e in fixture_catalog.entries.values()}
-    assert types == {"component", "treatment", "barrier", "team-question", "data-element", "topic"}
+    assert types == set(ENTRY_TYPES)  # the fixture has an entry of every kind
 
 
 def test_load_raises_content_error_listing_problems(tmp_path):

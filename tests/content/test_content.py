@@ -16,14 +16,17 @@ from tests.helpers import ROOT
 
 TREATMENTS = {
     "medications": "acetaminophen nsaids antidepressants anticonvulsants musculoskeletal-agents topical-analgesics "
-    "biologics opioids abuse-deterrent-opioids opioid-tapering naloxone medications-for-opioid-use-disorder",
-    "restorative-therapies": "physical-therapy occupational-therapy therapeutic-exercise physical-modalities",
+    "biologics opioids abuse-deterrent-opioids opioid-tapering naloxone medications-for-opioid-use-disorder "
+    "buprenorphine-for-pain",
+    "restorative-therapies": "physical-therapy occupational-therapy therapeutic-exercise physical-modalities "
+    "aquatic-therapy",
     "interventional-procedures": "epidural-steroid-injections nerve-blocks joint-injections radiofrequency-ablation "
-    "neuromodulation",
+    "neuromodulation intrathecal-drug-delivery trigger-point-injections vertebral-augmentation",
     "behavioral-health": "cognitive-behavioral-therapy acceptance-and-commitment-therapy "
     "mindfulness-based-stress-reduction biofeedback hypnotherapy relaxation-training "
-    "pain-and-mental-health",
-    "complementary-integrative-health": "acupuncture massage-therapy spinal-manipulation yoga tai-chi-and-qigong",
+    "pain-and-mental-health pain-neuroscience-education emotional-awareness-and-expression-therapy",
+    "complementary-integrative-health": "acupuncture massage-therapy spinal-manipulation yoga tai-chi-and-qigong "
+    "spiritual-care",
 }
 IDS = {
     "component": list(TREATMENTS),
@@ -69,8 +72,51 @@ IDS = {
         "comprehensive-integrative-pain-management-policy",
         "pain-research-and-guidelines",
         "telehealth-for-pain-care",
+        "acute-and-perioperative-pain",
+        "safe-storage-and-disposal",
+        "overdose-prevention-and-harm-reduction",
+        "trauma-informed-care",
+        "sleep-and-pain",
+        "cannabis-and-supplements",
+        "when-opioid-doses-change",
+        "caregivers-and-family",
+    ],
+    "condition": [
+        "chronic-low-back-pain",
+        "osteoarthritis-pain",
+        "fibromyalgia",
+        "neuropathic-pain",
+        "migraine-and-headache",
+        "complex-regional-pain-syndrome",
+        "chronic-pelvic-pain",
+    ],
+    "population": [
+        "pregnancy-and-postpartum",
+        "older-adults",
+        "children-and-adolescents",
+        "sickle-cell-disease",
+        "military-and-veterans",
+        "racial-and-ethnic-minority-groups",
+        "chronic-relapsing-pain-conditions",
     ],
 }
+# The entries the coverage issue added: their modules teach them and their links go both ways.
+NEW_TREATMENTS = [
+    "buprenorphine-for-pain",
+    "aquatic-therapy",
+    "intrathecal-drug-delivery",
+    "trigger-point-injections",
+    "vertebral-augmentation",
+    "pain-neuroscience-education",
+    "emotional-awareness-and-expression-therapy",
+    "spiritual-care",
+]
+NEW = {*IDS["condition"], *IDS["population"], *IDS["topic"][7:], *NEW_TREATMENTS}
+MODULES = [
+    "acute-and-perioperative-pain-care",
+    "special-populations-in-pain-care",
+    "common-chronic-pain-conditions",
+]
 SEEDS = ROOT.parent / "shared" / "seeds"
 # Proper names may be repeated word for word; everything else is in our own words.
 PROPER_NAMES = [
@@ -97,7 +143,21 @@ def test_every_id_exists_with_its_type_and_component(real_catalog):
     ]
     assert len(entries) == len(files)
     assert {e.type for e in entries.values()} == set(ENTRY_TYPES)
-    assert sum(len(v.split()) for v in TREATMENTS.values()) == 33
+    assert sum(len(v.split()) for v in TREATMENTS.values()) == 41
+
+
+def test_the_new_modules_teach_the_new_entries(real_catalog):
+    assert len(NEW) == 30
+    for module_id in MODULES:
+        module = real_catalog.modules[module_id]
+        assert len(module.objectives) >= 3 and 7 <= len(module.questions) <= 8, module_id
+        assert sum(lesson.entry in NEW for lesson in module.lessons) >= 6, module_id
+
+
+def test_related_links_go_both_ways(real_catalog):
+    entries = real_catalog.entries
+    one_way = [(e.id, r) for e in entries.values() for r in e.related if e.id not in entries[r].related]
+    assert not [(a, b) for a, b in one_way if a in NEW or b in NEW]
 
 
 def test_team_questions_are_in_seed_order(real_catalog):
@@ -110,7 +170,7 @@ def test_every_entry_is_cited_and_complete(real_catalog):
         assert entry.aliases, f"{entry.id}: aliases help search; add abbreviations and lay words"
         assert entry.related, f"{entry.id}: no related entries"
         assert 2 <= len(entry.trainer.learning_objectives) <= 4
-        if entry.type in {"component", "treatment", "barrier", "topic"}:
+        if entry.type in {"component", "treatment", "barrier", "topic", "condition", "population"}:
             assert entry.patient is not None, entry.id
 
 
@@ -270,3 +330,11 @@ def test_entries_are_in_our_own_words(real_catalog):
         if hits:
             copied[doc_id] = sorted(hits)[:3]
     assert not copied, copied
+
+
+def test_treatments_link_the_conditions_they_serve(real_catalog):
+    for condition in real_catalog.by_type("condition"):
+        for option in condition.clinician.first_line:
+            target = real_catalog.entries[option.entry]
+            if target.type == "treatment":
+                assert condition.id in target.related, f"{target.id} should link {condition.id}"

@@ -82,6 +82,8 @@ def test_json_schema_covers_every_type():
         "team-question",
         "data-element",
         "topic",
+        "condition",
+        "population",
         "module",
     }
 

@@ -3,19 +3,26 @@ speller, phrases, totals, facets and paging. The API behaviour is in tests/serve
 
 from __future__ import annotations
 
+import html
 import itertools
+import random
+import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
-from whoosh import scoring
+from whoosh import highlight, scoring
+from whoosh.analysis import Token
 from whoosh.query import And, Or, Query, Term
 
 from painguide import search
 from painguide.content.catalog import Catalog
-from painguide.search.analysis import stems
-from painguide.search.plan import BestPart, BonusPart, PhrasePart, TermPart
+from painguide.search import ranking
+from painguide.search.analysis import query_terms, stems
+from painguide.search.plan import BestPart, BonusPart, PhrasePart, TermPart, words_of
+from painguide.search.snippets import Words
 
 QUERIES = [
     "tylenol",
@@ -253,3 +260,141 @@ def test_cached_lookup_never_waits_and_never_echoes_another_query(real_index):
     assert again is not None and again.query == "tylenol DOSING schedule" and again.results == first.results
     with real_index._lock:  # a search is running in a worker thread: the event loop must not wait
         assert real_index.cached("Tylenol dosing schedule") is None
+
+
+class _WhooshMark(highlight.Formatter):  # type: ignore[misc]
+    """The formatter snippets used with Whoosh's highlighter: matches in <mark>, the rest escaped."""
+
+    between = " … "
+
+    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
+        return f"<mark>{html.escape(highlight.get_text(text, token, replace))}</mark>"
+
+    def format_fragment(self, fragment: Any, replace: bool = False) -> str:
+        output, index, text = [], fragment.startchar, fragment.text
+        for token in sorted(fragment.matches, key=lambda t: (t.startchar, -(t.endchar - t.startchar))):
+            if token.startchar is None or token.startchar < index:
+                continue
+            if token.startchar > index:
+                output.append(html.escape(text[index : token.startchar]))
+            output.append(self.format_token(text, token, replace))
+            index = token.endchar
+        output.append(html.escape(text[index : fragment.endchar]))
+        return "".join(output)
+
+
+def _whoosh_snippet(text: str, marks: frozenset[str]) -> str:
+    """What Whoosh's own highlighter makes of ``text`` (the reference for snippets.Words)."""
+
+    def tokens() -> Iterator[Any]:
+        token = Token(chars=True)
+        for match in re.finditer(r"\w+(\.?\w+)*", text):
+            token.startchar, token.endchar = match.span()
+            token.text = match.group()
+            terms = stems(token.text.lower())
+            token.matched = len(terms) == 1 and terms[0] in marks
+            yield token
+
+    fragmenter = highlight.ContextFragmenter(maxchars=160, surround=60)
+    fragments = highlight.top_fragments(
+        fragmenter.fragment_tokens(text, tokens()), 2, highlight.BasicFragmentScorer(), highlight.FIRST
+    )
+    return str(_WhooshMark()(text, fragments))
+
+
+def test_snippets_are_whoosh_highlighter_fragments_on_the_real_corpus(real_index):
+    texts = [
+        stored[name]
+        for docnum in range(real_index._postings.size)
+        for name in ("summary", "patient")
+        if (stored := real_index._searcher.stored_fields(docnum)).get(name)
+    ]
+    mark_sets = {
+        real_index._planner.plan(query, search.SEARCH_FIELDS).marks
+        for query in [*QUERIES, "pain", "who should be on the team", "mme", "nerve pain pills", "opioid pain pain"]
+    }
+    compared = 0
+    for text in texts:
+        words = Words.of(text)
+        for marks in mark_sets:
+            expected = _whoosh_snippet(text, marks)
+            assert words.highlight(marks) == expected, (text[:60], sorted(marks))
+            compared += bool(expected)
+    assert compared > 200  # most pairs have a match to excerpt
+
+
+def test_snippets_match_whoosh_on_edge_cases():
+    rng = random.Random(3)
+    vocab = ["pain", "opioid", "therapy", "back", "the", "x" * 70, "y" * 170, "Pain", "**pain**", "3.5", "mg", "é"]
+    for _ in range(400):
+        n = rng.choice([1, 5, 40, 400])
+        text = "".join(rng.choice(vocab) + rng.choice([" ", ", ", ".\n", "  —  "]) for _ in range(n))
+        if rng.random() < 0.1:
+            text = "z " * rng.randint(16_000, 16_500) + text  # past the fragmenter's character limit
+        marks = frozenset(
+            rng.sample(["pain", "opioid", "therapi", "back", "x" * 70, "y" * 170, "mg"], rng.randint(0, 3))
+        )
+        assert Words.of(text).highlight(marks) == _whoosh_snippet(text, marks), (text[:80], marks)
+
+
+def test_kept_snippet_sources_are_bounded(real_index, monkeypatch):
+    from painguide.search import index as index_module
+
+    monkeypatch.setattr(index_module, "SOURCES_AT_OPEN", 0)
+    monkeypatch.setattr(index_module, "SNIPPET_SOURCES", 3)
+    small = search.SearchIndex(real_index.directory, cache_size=0)
+    assert not small._sources  # none read at open
+    for query in QUERIES:
+        assert small.search(query) == real_index.search(query)
+        assert len(small._sources) <= 3
+    small.close()
+
+
+def test_query_terms_are_the_stems_of_normalized_text():
+    rng = random.Random(5)
+    words = ["the", "who", "pain", "pills", "running", "2", "b12", "x", "should", "therapies", "a", "ibuprofen"]
+    for _ in range(300):
+        text = search.normalize(" ".join(rng.choices(words, k=rng.randint(0, 8))))
+        for keep in (False, True):
+            assert query_terms(text, keep_stop_words=keep) == stems(text, keep_stop_words=keep), text
+
+
+def _part_by_part(plan: Any, postings: Any) -> tuple[np.ndarray, np.ndarray]:
+    """ranking.score the plain way, one part at a time (the reference for its single bincount)."""
+    scores = np.zeros(postings.size)
+    hits = np.zeros((max(len(plan.concepts), 1), postings.size), dtype=bool)
+
+    def matched(words: tuple[str, ...], ids: np.ndarray) -> None:
+        for i, concept in enumerate(plan.concepts):
+            if concept & set(words):
+                hits[i, ids] = True
+
+    for part in plan.parts:
+        if isinstance(part, BonusPart):
+            scores[postings.ids("id", part.doc_id)] += part.value
+        elif isinstance(part, BestPart):
+            best = np.zeros(postings.size)
+            for option in part.options:
+                ids, values = ranking.part_scores(option, postings)
+                best[ids] = np.maximum(best[ids], values)
+                matched(words_of(option), ids)
+            scores += best * part.boost
+        else:
+            ids, values = ranking.part_scores(part, postings)
+            scores[ids] += values * part.boost
+            if part.field != "wording":
+                matched(words_of(part), ids)
+    return scores, hits
+
+
+@pytest.mark.parametrize("which", ["real_index", "split_index"])
+def test_scores_are_the_part_by_part_sums_exactly(request, which):
+    ix = request.getfixturevalue(which)
+    queries = [*QUERIES, "who should be on the team", "mme", "nerve pain pills", "benzo with pills", "acetaminophn"]
+    for query in queries:
+        for fields in (search.SEARCH_FIELDS, search.PATIENT_SEARCH_FIELDS):
+            plan = ix._planner.plan(query, fields)
+            scores, hits = ranking.score(plan, ix._postings)
+            expected_scores, expected_hits = _part_by_part(plan, ix._postings)
+            assert scores.tolist() == expected_scores.tolist(), query  # equal, not approximately
+            assert hits.tolist() == expected_hits.tolist(), query

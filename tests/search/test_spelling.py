@@ -56,3 +56,16 @@ def test_speller_counts_a_swap_as_one_edit():
     assert speller.closest("tyelnol", 1) == (["tylenol"], 1)
     assert speller.closest("zzzzzz", 2)[0] == []
     assert Speller([]).closest("word", 2)[0] == []
+
+
+def test_speller_rows_agree_with_the_plain_distance_across_lengths():
+    # each row of the table is taken whole (a running minimum for insertions): words far shorter and longer
+    # than the query, digits, repeated letters and swaps at either end
+    words = ["a", "ab", "ba", "abc", "b12", "12b", "aaaa", "aaab", "abab", "baba", "x" * 20, "mme", "emm", "opioids"]
+    speller = Speller(words)
+    for typo in ["ab", "abb", "bab", "aaa", "aabab", "b21", "1b2", "x" * 18, "x" * 22, "mem", "meem", "opiodis", "z"]:
+        distances = {w: _osa(typo, w) for w in words}
+        best = min(distances.values())
+        for maxdist in (1, 2):
+            expected = sorted(w for w, d in distances.items() if d == best) if best <= maxdist else []
+            assert sorted(speller.closest(typo, maxdist)[0]) == expected, (typo, maxdist)

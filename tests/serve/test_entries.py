@@ -7,17 +7,17 @@ import pytest
 
 def test_health(client):
     body = client.get("/api/v1/health").json()
-    assert body["status"] == "ok" and body["entries"] == 12 and body["modules"] == 1
+    assert body["status"] == "ok" and body["entries"] == 14 and body["modules"] == 1
 
 
 def test_list_entries_shape_and_paging(client):
     body = client.get("/api/v1/entries", params={"limit": 5}).json()
-    assert body["total"] == 12
+    assert body["total"] == 14
     assert len(body["items"]) == 5
     assert set(body["items"][0]) == {"id", "type", "title", "summary", "component", "url"}
     rest = client.get("/api/v1/entries", params={"limit": 100, "offset": 5}).json()
     ids = [i["id"] for i in body["items"]] + [i["id"] for i in rest["items"]]
-    assert len(ids) == len(set(ids)) == 12
+    assert len(ids) == len(set(ids)) == 14
 
 
 @pytest.mark.parametrize(
@@ -87,7 +87,7 @@ def test_related_has_explicit_and_more_like_this(client):
 
 def test_export_is_the_whole_catalog(client):
     body = client.get("/api/v1/export").json()
-    assert len(body["entries"]) == 12 and len(body["modules"]) == 1
+    assert len(body["entries"]) == 14 and len(body["modules"]) == 1
     assert {s["id"] for s in body["sources"]} >= {"cdc-opioid-guideline-2022", "hhs-task-force-2019"}
     assert all(e["url"].endswith(".html") for e in body["entries"])
 

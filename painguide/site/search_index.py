@@ -1,0 +1,94 @@
+"""The header search box's data: the offline index the site ships, and Material's own lunr index cut down.
+
+The box runs our worker (docs/assets/javascripts/search-worker.js), which asks the API when the site is
+served by `painguide serve` and otherwise searches ``assets/javascripts/search-docs.js`` with MiniSearch.
+``painguide.publish`` hands ``write_client_index`` the same documents, synonyms, stop words and field
+boosts the API's index is built from (this package may not import painguide.search), so both engines
+read one catalog.
+
+The file is a script that sets a global, not JSON: Chromium blocks ``fetch()`` from ``file://``. It is
+data only: every string goes through ``json.dumps`` with ``<``, ``>``, ``&`` and U+2028/9 escaped, so no
+content can close the script or run as code.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import unicodedata
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+CLIENT_INDEX = "assets/javascripts/search-docs.js"
+GLOBAL = "PG_SEARCH"
+FORMAT = 1
+# Material's index, which only Material's lunr worker (not ours) would read: kept beside the site for
+# `make eval`'s lunr baseline, while search_index.json keeps only its config (the on-page highlighter
+# reads the separator from it). Measured on the real corpus: 1.38 MB raw / 266 kB gzip that every served
+# page load fetched for nothing.
+MATERIAL_INDEX = "search/search_index.json"
+LUNR_INDEX = "search/lunr_index.json"
+# The audience layers in one `text` field, as the API searches them as one `body` field.
+_LAYERS = ("clinician", "patient", "trainer")
+_KEPT = ("id", "type", "component", "audience", "url", "title", "aliases", "summary")
+_WORD = re.compile(r"[a-z0-9]+")
+_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def script_json(value: object) -> str:
+    """``value`` as JSON that is safe inside a ``<script>`` (and in any JS engine): see the module doc."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return "".join(_ESCAPES.get(ch, ch) for ch in text)
+
+
+def _distinct_words(text: str, stop_words: frozenset[str]) -> str:
+    # Each word of the layers once, stop words left out: the body is only found, never shown, and one
+    # occurrence finds it. Measured on the real corpus (87 pages): search-docs.js 165 -> 84 kB gzip.
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return " ".join(dict.fromkeys(w for w in _WORD.findall(folded) if w not in stop_words))
+
+
+def client_documents(documents: Iterable[Mapping[str, object]], stop_words: frozenset[str]) -> list[dict[str, str]]:
+    """The fields the offline engine indexes and shows, from the API's index documents."""
+    out = []
+    for doc in documents:
+        item = {key: str(doc[key]) for key in _KEPT}
+        item["url"] = item["url"].lstrip("/")  # relative to the site root: file:// and any host prefix
+        item["text"] = _distinct_words("\n".join(str(doc[layer]) for layer in _LAYERS if doc.get(layer)), stop_words)
+        out.append(item)
+    return out
+
+
+def write_client_index(
+    site_dir: Path,
+    documents: Iterable[Mapping[str, object]],
+    *,
+    synonyms: Iterable[Iterable[str]],
+    stop_words: Iterable[str],
+    boosts: Mapping[str, float],
+) -> Path:
+    """Write ``search-docs.js`` into the built site; returns its path."""
+    stop = frozenset(stop_words)
+    data = {
+        "format": FORMAT,
+        # the API's field names: body is the layers' text here
+        "boost": {("text" if name == "body" else name): weight for name, weight in boosts.items()},
+        "stopWords": sorted(stop),
+        "synonyms": [sorted(group) for group in synonyms],
+        "docs": client_documents(documents, stop),
+    }
+    target = site_dir / CLIENT_INDEX
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(f"globalThis.{GLOBAL}={script_json(data)};\n", encoding="utf-8")
+    return target
+
+
+def trim_material_index(site_dir: Path) -> None:
+    """Move Material's full lunr index to ``LUNR_INDEX`` and leave only its config in ``MATERIAL_INDEX``."""
+    index = site_dir / MATERIAL_INDEX
+    if not index.is_file():
+        return
+    shutil.copyfile(index, site_dir / LUNR_INDEX)
+    config = json.loads(index.read_text(encoding="utf-8")).get("config", {})
+    index.write_text(json.dumps({"config": config, "docs": []}), encoding="utf-8")
