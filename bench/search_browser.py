@@ -168,11 +168,11 @@ def payloads(site: Path, synth_site: Path) -> list[tuple[str, int, int]]:
     ]
 
 
-def synthetic_site(site: Path, into: Path) -> Path:
-    """A copy of the site whose search-docs.js holds SYNTH_SIZE synthetic entries."""
+def synthetic_site(site: Path, into: Path, content: Path) -> Path:
+    """A copy of the site whose search-docs.js holds SYNTH_SIZE synthetic entries (words from ``content``)."""
     target = into / "synth-site"
     shutil.copytree(site, target)
-    vocab = synth.Vocabulary.from_guidelines(ROOT / "guidelines")
+    vocab = synth.Vocabulary.from_guidelines(content)
     search_index.write_client_index(
         target,
         synth.documents(SYNTH_SIZE, vocab),
@@ -256,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
             build(args.content, out, ROOT / "mkdocs.yml")
             print(f"built {args.content} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
         site = (out / "current" / "site").resolve()
-        synth_site = synthetic_site(site, Path(tmp))
+        synth_site = synthetic_site(site, Path(tmp), args.content)
         old_site = lunr_site(site, Path(tmp))
 
         print("search payload per page load (bytes)")

@@ -16,7 +16,7 @@ and n, overall and per query kind, side by side; then how often the served box s
 the API's order, whether every typo query finds its entry, and the misses (no expected id in the top 3)
 of each. Metric definitions: painguide/search/quality.py.
 
-    python bench/search_eval.py [--queries FILE] [--build DIR] [--content DIR] [--no-lunr] [--json FILE]
+    python bench/search_eval.py [--queries FILE] [--content DIR | --build DIR] [--no-lunr] [--api-only] [--json FILE]
 """
 
 from __future__ import annotations

@@ -86,8 +86,8 @@ def test_strict_mode_reports_language_and_reading_level_with_locations(tmp_path)
     assert plain.returncode == 0, plain.stderr  # the schema is fine: these are editorial rules
     assert strict.returncode == 1
     assert "Traceback" not in strict.stderr
-    assert f"{path}:78: patient.what_it_is: 'addict' is stigmatizing" in strict.stderr
-    assert f"{path}:78: patient: the patient layer reads at Flesch-Kincaid grade" in strict.stderr
+    assert f"{path}:80: patient.what_it_is: 'addict' is stigmatizing" in strict.stderr
+    assert f"{path}:80: patient: the patient layer reads at Flesch-Kincaid grade" in strict.stderr
 
 
 def test_strict_mode_passes_the_fixture_and_the_real_content():

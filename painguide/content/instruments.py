@@ -2,63 +2,29 @@
 examples of a scored instrument (MME, PEG, PHQ-9, ORT-OUD), written once in the YAML.
 
 The site's calculators read these blocks from the build's export and the reference implementation
-(painguide.content.calculators) reads them too, so a factor or a band exists in one place only. This module
-imports nothing else of the schema (painguide.content.schema imports it for ``DataElementEntry``).
+(painguide.content.calculators) reads them too, so a factor or a band exists in one place only. It builds on
+painguide.content.fields, like the schema, which imports it for ``DataElementEntry``.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import Field, model_validator
 
-from painguide.content import markup
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")
-_SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+from painguide.content.fields import Markdown, Slug, Strict, Text
 
 
-def _plain(value: str) -> str:
-    # The same rule as schema.Text: labels reach form labels, option text and the exported script.
-    if "<" in value or ">" in value:
-        raise ValueError("'<' and '>' are not allowed in plain text; write 'under', 'over' or 'at least'")
-    if "\n" in value or "\r" in value:
-        raise ValueError("must be a single line (no line breaks)")
-    if m := _CONTROL.search(value):
-        raise ValueError(f"contains the control character U+{ord(m.group(0)):04X}")
-    return value
-
-
-def _markdown(value: str) -> str:
-    if m := _CONTROL.search(value):
-        raise ValueError(f"contains the control character U+{ord(m.group(0)):04X}")
-    if problem := markup.markdown_problem(value):
-        raise ValueError(problem)
-    return value
-
-
-Id = Annotated[str, StringConstraints(pattern=_SLUG, min_length=2, max_length=40)]
-Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), AfterValidator(_plain)]
-Markdown = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=10, max_length=1500), AfterValidator(_markdown)
-]
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Citation(_Model):
+class Citation(Strict):
     """Where the scoring comes from: a source id from sources.yaml and, always, where in it."""
 
-    id: Id
-    locator: Label = Field(max_length=200)
+    id: Slug
+    locator: Text = Field(max_length=200)
 
 
-class _Instrument(_Model):
-    title: Label = Field(description="The tool's name on the site.")
-    instructions: Label = Field(description="Who fills it in and how, in plain words (patients may read it).")
+class _Instrument(Strict):
+    title: Text = Field(description="The tool's name on the site.")
+    instructions: Text = Field(description="Who fills it in and how, in plain words (patients may read it).")
     intended_use: Markdown
     limits: Annotated[list[Markdown], Field(min_length=1, max_length=8)]
     source: Citation
@@ -67,39 +33,39 @@ class _Instrument(_Model):
 # --- MME --------------------------------------------------------------------------------------------------
 
 
-class Factor(_Model):
+class Factor(Strict):
     """One row of the conversion table: MME per mg (or per mcg/hr for a patch)."""
 
-    drug: Id = Field(description="Lower-case with hyphens; also the value in the tool's links (drug=...).")
-    label: Label
+    drug: Slug = Field(description="Lower-case with hyphens; also the value in the tool's links (drug=...).")
+    label: Text
     factor: Annotated[float, Field(gt=0, le=100)]
     unit: Literal["mg", "mcg/hr"]
     caution: Markdown | None = Field(default=None, description="Shown whenever this medicine is entered.")
 
 
-class NoFactor(_Model):
+class NoFactor(Strict):
     """A medicine the table deliberately leaves out (the tool refuses it and says why)."""
 
-    drug: Id
-    label: Label
+    drug: Slug
+    label: Text
     reason: Markdown
 
 
-class ReviewPrompt(_Model):
+class ReviewPrompt(Strict):
     """A total at or above ``at`` MME/day prompts a review (never a cap or a reason to taper)."""
 
     at: Annotated[int, Field(gt=0, le=1000)]
     text: Markdown
 
 
-class Dose(_Model):
-    drug: Id
+class Dose(Strict):
+    drug: Slug
     mg: Annotated[float, Field(gt=0)] | None = None
     per_day: Annotated[float, Field(gt=0)] | None = None
     mcg_hr: Annotated[float, Field(gt=0)] | None = None
 
 
-class MmeExample(_Model):
+class MmeExample(Strict):
     doses: Annotated[list[Dose], Field(min_length=1, max_length=10)]
     expect: Annotated[float, Field(ge=0)] = Field(description="Total MME per day.")
 
@@ -131,36 +97,36 @@ class MmeCalculator(_Instrument):
 # --- item scales --------------------------------------------------------------------------------------------
 
 
-class Item(_Model):
-    id: Id
-    text: Label = Field(description="The item as the person filling it in reads it.")
-    group: Label | None = Field(default=None, description="A heading shared by consecutive items.")
+class Item(Strict):
+    id: Slug
+    text: Text = Field(description="The item as the person filling it in reads it.")
+    group: Text | None = Field(default=None, description="A heading shared by consecutive items.")
 
 
 class ScaleItem(Item):
-    low: Label = Field(description="What 0 means.")
-    high: Label = Field(description="What the top of the scale means.")
+    low: Text = Field(description="What 0 means.")
+    high: Text = Field(description="What the top of the scale means.")
 
 
-class Choice(_Model):
+class Choice(Strict):
     value: Annotated[int, Field(ge=0, le=10)]
-    label: Label
+    label: Text
 
 
-class Band(_Model):
+class Band(Strict):
     min: Annotated[int, Field(ge=0)]
     max: Annotated[int, Field(ge=0)]
-    label: Label
+    label: Text
 
 
-class PegExample(_Model):
-    scores: dict[Id, Annotated[int, Field(ge=0, le=10)]]
+class PegExample(Strict):
+    scores: dict[Slug, Annotated[int, Field(ge=0, le=10)]]
     expect: Annotated[float, Field(ge=0, le=10)]
 
 
 class PegCalculator(_Instrument):
     kind: Literal["peg"]
-    period: Label = Field(description="The time the items ask about, e.g. 'the past week'.")
+    period: Text = Field(description="The time the items ask about, e.g. 'the past week'.")
     items: Annotated[list[ScaleItem], Field(min_length=3, max_length=3)]
     scale_max: Literal[10]
     no_bands: Markdown = Field(description="Why the tool shows no severity label.")
@@ -175,7 +141,7 @@ class PegCalculator(_Instrument):
         return self
 
 
-class Safety(_Model):
+class Safety(Strict):
     """Shown whenever ``item`` is scored above 0, whatever the total."""
 
     item: Annotated[int, Field(ge=1, le=9)]
@@ -188,10 +154,10 @@ class Safety(_Model):
         return self
 
 
-class ItemsExample(_Model):
+class ItemsExample(Strict):
     items: Annotated[list[Annotated[int, Field(ge=0, le=3)]], Field(min_length=1, max_length=20)]
     expect: Annotated[int, Field(ge=0)] = Field(description="The total.")
-    band: Label | None = Field(default=None, description="The band label the total falls in (PHQ-9).")
+    band: Text | None = Field(default=None, description="The band label the total falls in (PHQ-9).")
     safety: bool | None = Field(default=None, description="Whether the safety step shows (PHQ-9).")
 
 
@@ -207,7 +173,7 @@ def _check_items(items: list[Item], examples: list[ItemsExample], top: int) -> N
 
 class Phq9Calculator(_Instrument):
     kind: Literal["phq-9"]
-    stem: Label = Field(description="The question every item completes.")
+    stem: Text = Field(description="The question every item completes.")
     items: Annotated[list[Item], Field(min_length=9, max_length=9)]
     choices: Annotated[list[Choice], Field(min_length=4, max_length=4)]
     bands: Annotated[list[Band], Field(min_length=1, max_length=8)]

@@ -23,7 +23,8 @@ def questions(module: Module) -> str:
     """The GIFT file (text) for ``module``: a category line, then one block per question."""
     blocks = [
         f"// PainGuide: {' '.join(module.title.split())}, knowledge check ({len(module.questions)} questions)",
-        f"$CATEGORY: $course$/PainGuide/{escape(module.title).replace('/', '-')}",
+        # Moodle reads a category line raw (no escapes) and "/" separates nested categories
+        f"$CATEGORY: $course$/PainGuide/{' '.join(module.title.split()).replace('/', '-')}",
     ]
     for number, q in enumerate(module.questions, 1):
         lines = [f"::{escape(f'{module.title} {number:02d}')}::{escape(q.prompt)} {{"]

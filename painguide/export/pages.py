@@ -162,7 +162,11 @@ def lesson_pages(module: Module, catalog: Catalog, render: _Renderer, after: _Li
         if "patients" in module.audiences and entry.patient is not None:
             patient = _layer(entry.patient, catalog, render, urls.patient_page(entry))
             sections += [(f"For patients: {t}", body) for t, body in patient]
-        previous = _Link(names[i - 1], catalog.entries[module.lessons[i - 1].entry].title) if i else None
+        previous = (
+            _Link(names[i - 1], catalog.entries[module.lessons[i - 1].entry].title)
+            if i
+            else _Link("handout.html", "Learner handout")
+        )
         following = (
             _Link(names[i + 1], catalog.entries[module.lessons[i + 1].entry].title) if i + 1 < len(names) else after
         )
@@ -249,14 +253,19 @@ def module_pages(module: Module, catalog: Catalog, site_url: str | None = None) 
     return pages
 
 
+def _where(entry_id: str, module: Module, catalog: Catalog) -> Markup:
+    """Where the explanation comes from: a lesson of this module (linked), or an entry on the site."""
+    title = catalog.entries[entry_id].title if entry_id in catalog.entries else entry_id
+    for i, lesson in enumerate(module.lessons, 1):
+        if lesson.entry == entry_id:
+            return Markup('See <a href="{}">lesson {}: {}</a>.').format(lesson_name(i, entry_id), i, title)
+    return Markup("See {} on PainGuide.").format(title)
+
+
 def answer_key(module: Module, catalog: Catalog) -> str:
     items = Markup("\n").join(
-        Markup("<li><p>{}</p><p><strong>Answer: {}. {}</strong></p><p>{} (Lesson: {}.)</p></li>").format(
-            q.prompt,
-            LETTERS[q.choices.index(q.answer)],
-            q.answer,
-            q.explanation,
-            catalog.entries[q.entry].title if q.entry in catalog.entries else q.entry,
+        Markup("<li><p>{}</p><p><strong>Answer: {}. {}</strong></p><p>{} {}</p></li>").format(
+            q.prompt, LETTERS[q.choices.index(q.answer)], q.answer, q.explanation, _where(q.entry, module, catalog)
         )
         for q in module.questions
     )

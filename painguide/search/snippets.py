@@ -39,13 +39,12 @@ class Words:
     text: str
     starts: array[int]  # arrays, not lists of boxed ints: 4 bytes a number instead of ~36
     ends: array[int]
-    lengths: array[int]  # the characters of the first k words, for k = 0 .. len(starts)
     at: dict[str, tuple[int, ...]]
     end_at_limit: int | None  # the end of the first token past CHAR_LIMIT (the fragmenter stops there)
 
     @classmethod
     def of(cls, text: str) -> Words:
-        starts, ends, lengths = array("i"), array("i"), array("i", [0])
+        starts, ends = array("i"), array("i")
         at: dict[str, list[int]] = {}
         end_at_limit = None
         for match in _TOKEN.finditer(text):
@@ -58,52 +57,28 @@ class Words:
                 at.setdefault(terms[0], []).append(len(starts))
             starts.append(start)
             ends.append(end)
-            lengths.append(lengths[-1] + end - start)
-        return cls(text, starts, ends, lengths, {term: tuple(at[term]) for term in at}, end_at_limit)
+        return cls(text, starts, ends, {term: tuple(at[term]) for term in at}, end_at_limit)
 
     def fragments(self, marks: frozenset[str]) -> list[tuple[int, int, list[int]]]:
         """Whoosh's ContextFragmenter.fragment_tokens over these tokens: (start, end, matched tokens) of
-        every fragment. Runs of unmatched tokens are skipped in one step: outside a fragment the fragmenter
-        only tracks where the context before the next match may start, and inside one it only counts their
-        characters, until the fragment is full or its context after the last match is (a bisection of
-        ``lengths``). Only matched tokens and fragment ends are visited one by one."""
+        every fragment. Runs of unmatched tokens outside a fragment are skipped in one step (there the
+        fragmenter only tracks where the context before the next match may start). Inside a fragment the
+        tokens are walked one by one: skipping those too saved ~1.5 us a call (of ~8; measured)."""
         matched = sorted(i for term in marks & self.at.keys() for i in self.at[term])
         if not matched:
             return []
-        starts, ends, lengths, count = self.starts, self.ends, self.lengths, len(self.starts)
+        starts, ends, count = self.starts, self.ends, len(self.starts)
         is_matched = set(matched)
         out: list[tuple[int, int, list[int]]] = []
         first: int | None = None
         countdown, current, tokens, after, next_match, i = -1, 0, [], 0, 0, 0
         while i < count:
-            while next_match < len(matched) and matched[next_match] < i:
-                next_match += 1
-            upcoming = matched[next_match] if next_match < len(matched) else count
             if countdown < 0:
-                if upcoming == count:
+                while next_match < len(matched) and matched[next_match] < i:
+                    next_match += 1
+                if next_match == len(matched):
                     break  # no match left: the fragmenter would only buffer context to the end
-                i = upcoming
-            elif upcoming > i:
-                # unmatched tokens inside a fragment, from i: the first that ends it, by its countdown
-                # (their characters reach it) or by its size (they pass MAX_CHARS; that one is checked first)
-                by_countdown = bisect.bisect_left(lengths, lengths[i] + countdown, i + 1) - 1
-                by_size = bisect.bisect_right(lengths, lengths[i] + MAX_CHARS - current, i + 1) - 1
-                last = min(by_countdown, by_size)
-                if last < upcoming:  # the fragment ends at ``last``, before the next match
-                    out.append((first if first is not None else 0, ends[last], tokens))
-                    tokens, first, current, after = [], None, 0, last + 1
-                    if by_size <= by_countdown:
-                        countdown = -(ends[last] - starts[last])  # (set to 0, less the token's length)
-                    else:
-                        countdown -= lengths[last + 1] - lengths[i]
-                    i = last + 1
-                    continue
-                # the match comes first (or the text ends): count the characters up to it
-                current += lengths[upcoming] - lengths[i]
-                countdown -= lengths[upcoming] - lengths[i]
-                i = upcoming
-                if i == count:
-                    break
+                i = matched[next_match]
             start, end = starts[i], ends[i]
             length = end - start
             if current + length > MAX_CHARS:

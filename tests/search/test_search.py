@@ -1,5 +1,6 @@
-"""painguide.search below the API: numpy scoring agrees with Whoosh's BM25F, the posting readers, the
-speller, phrases, totals, facets and paging. The API behaviour is in tests/serve/test_search.py."""
+"""painguide.search below the API: numpy scoring agrees with Whoosh's BM25F (and the one-bincount sum with
+the part-by-part one), the posting readers, snippets with Whoosh's highlighter, query-word analysis, phrases,
+totals, facets and paging. The speller is in test_spelling.py, the API in tests/serve/test_search.py."""
 
 from __future__ import annotations
 
@@ -340,6 +341,7 @@ def test_snippets_match_whoosh_on_edge_cases():
 def test_kept_snippet_sources_are_bounded(real_index, monkeypatch):
     from painguide.search import index as index_module
 
+    assert len(real_index._sources) == real_index._postings.size  # a small index reads them all at open
     monkeypatch.setattr(index_module, "SOURCES_AT_OPEN", 0)
     monkeypatch.setattr(index_module, "SNIPPET_SOURCES", 3)
     small = search.SearchIndex(real_index.directory, cache_size=0)

@@ -227,3 +227,25 @@ def test_the_knowledge_resource_profile_follows_openinfobuttons_schema(ehr: Test
         location = context.find("knowledgeRequestService/knowledgeRequestServiceLocation")
         assert location is not None and location.get("url") == SITE + "api/v1/infobutton?"
     json.dumps(ET.tostring(root).decode())  # well-formed and serializable
+
+
+@pytest.mark.parametrize(
+    ("code", "system", "expected"),
+    [
+        ("M17.11", ICD10CM, "osteoarthritis-pain"),  # knee, right: matched by M17
+        ("M54.50", ICD10CM, "chronic-low-back-pain"),  # matched by M54.5
+        ("E11.42", ICD10CM, "neuropathic-pain"),
+        ("B02.29", ICD10CM, "neuropathic-pain"),  # postherpetic neuralgia, under B02.2
+        ("G43.709", ICD10CM, "migraine-and-headache"),
+        ("D57.00", ICD10CM, "sickle-cell-disease"),
+        ("F11.20", ICD10CM, "medications-for-opioid-use-disorder"),
+        ("G89.29", ICD10CM, "patient-centered-pain-care"),
+        ("25480", RXNORM, "anticonvulsants"),  # gabapentin
+        ("7242", RXNORM, "naloxone"),
+    ],
+)
+def test_real_codes_reach_the_right_entries(real_client: TestClient, code: str, system: str, expected: str) -> None:
+    params = {"mainSearchCriteria.v.c": code, "mainSearchCriteria.v.cs": system}
+    response = real_client.get("/api/v1/infobutton", params={**params, "knowledgeResponseType": "application/json"})
+    entries = response.json()["feed"]["entry"]
+    assert entries and entries[0]["link"][0]["href"].endswith(f"/{expected}.html"), code

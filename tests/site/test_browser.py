@@ -31,8 +31,8 @@ SEARCH_INDEX = "**/search/search_index.json"
 
 @pytest.fixture
 def quiet_page(page: Page) -> Page:
-    """A page that does not fetch the site search index (1.2 MB that Material's search worker turns
-    into a lunr index on every page load): for tests that do not search, it is only CPU time."""
+    """A page that does not fetch the site search index (Material's config; the offline engine's documents
+    load only when the API is not there): for tests that do not search, it is only noise."""
     page.route(SEARCH_INDEX, lambda route: route.abort())
     return page
 

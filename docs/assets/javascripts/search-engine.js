@@ -93,7 +93,10 @@
         boost: data.boost,
         prefix: prefix,
         fuzzy: fuzzy,
-        weights: { fuzzy: 0.3, prefix: 0.6 },
+        /* a word the index does not know at all is most likely its nearest known word: full weight
+           (measured on 308 queries: typo MRR@10 0.900 at a weight of 0.3, 0.978 at 1.0,
+           no other kind changed) */
+        weights: { fuzzy: 1.0, prefix: 0.6 },
       },
     });
     /* Names written as one word find the name in two ("taichi" -> "Tai chi and qigong"): each pair of
