@@ -36,17 +36,22 @@ def _add(path: Path, new: list[str]) -> None:
 
 def main(root: Path, only: set[str] | None = None) -> int:
     catalog = load(root)
-    wanted: dict[str, list[str]] = {}
-    for entry in catalog.entries.values():
-        targets = list(entry.related)
+
+    def links(entry_id: str) -> list[str]:
+        """An entry's related ids, and a condition's first-line treatments (which link it back)."""
+        entry = catalog.entries[entry_id]
+        found = list(entry.related)
         if isinstance(entry, ConditionEntry):
-            targets += [o.entry for o in entry.clinician.first_line if catalog.entries[o.entry].type == "treatment"]
-        for target in dict.fromkeys(targets):
-            other = catalog.entries[target]
-            if only is not None and entry.id not in only and target not in only:
+            found += [o.entry for o in entry.clinician.first_line if catalog.entries[o.entry].type == "treatment"]
+        return list(dict.fromkeys(found))
+
+    wanted: dict[str, list[str]] = {}
+    for entry_id in catalog.entries:
+        for target in links(entry_id):
+            if only is not None and entry_id not in only and target not in only:
                 continue
-            if entry.id not in other.related and entry.id not in wanted.get(target, []):
-                wanted.setdefault(target, []).append(entry.id)
+            if entry_id not in links(target) and entry_id not in wanted.get(target, []):
+                wanted.setdefault(target, []).append(entry_id)
     for target, new in sorted(wanted.items()):
         room = MAX_RELATED - len(catalog.entries[target].related)
         if len(new) > room:

@@ -118,7 +118,10 @@ def module_page(module: Module, catalog: Catalog, slots: Slots) -> str:
 def handout_page(module: Module, catalog: Catalog, slots: Slots) -> str:
     src = urls.module_page(module.id, "handout")
     questions = "\n\n".join(
-        f"{i}. {md_text(q.prompt)}\n\n" + indent("\n".join(f"- [ ] {md_text(c)}" for c in q.choices), 3)
+        # Lettered choices with a box to tick on paper: task-list checkboxes were unlabelled form controls
+        # on screen (axe "label", critical, on every handout).
+        f"{i}. {md_text(q.prompt)}\n\n"
+        + indent("\n".join(f"- ☐ {LETTERS[n]}. {md_text(c)}" for n, c in enumerate(q.choices)), 3)
         for i, q in enumerate(module.questions, 1)
     )
     return "\n".join(

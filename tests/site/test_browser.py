@@ -369,12 +369,24 @@ def a11y_pages(catalog) -> dict[str, str]:
     pages["patient"] = "/patients/acetaminophen.html"
     pages["glossary"] = "/glossary.html"
     pages["module"] = urls.url(urls.module_page(modules_in_order(catalog)[0].id))
+    pages["handout"] = urls.url(urls.module_page(modules_in_order(catalog)[0].id, "handout"))
+    pages["answer-key"] = urls.url(urls.module_page(modules_in_order(catalog)[0].id, "answers"))
     pages["assignment-builder"] = "/trainers/assign.html"
     pages["find"] = "/find.html?q=chiropractor"
     return pages
 
 
-A11Y_PAGES = ("home", *ENTRY_TYPES, "patient", "glossary", "module", "assignment-builder", "find")
+A11Y_PAGES = (
+    "home",
+    *ENTRY_TYPES,
+    "patient",
+    "glossary",
+    "module",
+    "handout",
+    "answer-key",
+    "assignment-builder",
+    "find",
+)
 
 
 @pytest.mark.parametrize("name", A11Y_PAGES)

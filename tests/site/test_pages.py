@@ -125,3 +125,21 @@ def test_module_pages(site):
 def test_generated_pages_are_not_committed():
     hand_written = {p.relative_to(ROOT / "docs").as_posix() for p in (ROOT / "docs").rglob("*.md")}
     assert hand_written == {"index.md", "about.md", "api.md", "find.md", "tags.md"}
+
+
+def test_home_page_leads_to_conditions_and_populations(site):
+    page = read(site, "index.html")
+    assert 'href="conditions/index.html"' in page and 'href="populations/index.html"' in page
+    conditions = read(site, "conditions/index.html")
+    assert "Osteoarthritis pain" in conditions and 'href="osteoarthritis-pain.html"' in conditions
+
+
+def test_a_condition_page_groups_its_first_line_options_by_component(site):
+    page = read(site, "conditions/osteoarthritis-pain.html")
+    assert "Assessment and red flags" in page and "First-line options" in page
+    options = page[page.index("First-line options") :]
+    # Medications before behavioral health (the task force's order), each option a link to its entry
+    assert options.index("../treatments/medications/acetaminophen.html") < options.index(
+        "../treatments/behavioral-health/cognitive-behavioral-therapy.html"
+    )
+    assert page.index("Assessment and red flags") < page.index("First-line options") < page.index("What to avoid")
