@@ -69,7 +69,7 @@ readability: $(STAMP)  ## Flesch-Kincaid, SMOG and Dale-Chall for every patient 
 eval: $(STAMP) $(NODE_STAMP)  ## search quality (MRR@10, recall@3, top-1): API, header box served and offline, old lunr box
 	$(BIN)/python bench/search_eval.py
 
-bench: $(STAMP)  ## speed and memory report (index build, query latency, HTTP throughput), then load and faults
+bench: $(STAMP)  ## our search next to FTS5 and tantivy; speed and memory (index, queries, HTTP); load and faults; the header box in Chromium
 	$(BIN)/python bench/engines.py
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/load.py
