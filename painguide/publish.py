@@ -117,11 +117,11 @@ def build_site(
     *,
     strict: bool = True,
     downloads: dict[str, bytes] | None = None,
-) -> str | None:
+) -> None:
     """Write every page into ``docs_dir`` (a staging copy of docs/ plus the generated pages), then run MkDocs on
     it in strict mode (a warning or broken link fails the build), handing the plugin the loaded catalog.
-    Returns the site's public address as built (for the absolute links the API writes). ``downloads`` (LMS
-    files by site path) are written among the pages, so a page cannot link to one that is missing."""
+    ``downloads`` (LMS files by site path) are written among the pages, so a page cannot link to one that is
+    missing."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
@@ -138,7 +138,6 @@ def build_site(
     assert isinstance(plugin, PainGuidePlugin), "mkdocs.yml must list the painguide plugin"
     plugin.catalog, plugin.staged = catalog, staged
     mkdocs_build(config)
-    return str(config.site_url) if config.site_url else None
 
 
 def configured_site_url(config_file: Path, site_url: str | None = None) -> str | None:
@@ -168,26 +167,26 @@ def build(content: Path, out: Path, config_file: Path, *, site: bool = True, sit
         staging = out / f".staging-{release_id}"
         try:
             staging.mkdir()
-            # Cartridges link back to the module pages, so they need the address the site is built for.
-            downloads = lms.downloads(catalog, configured_site_url(config_file, site_url))
+            # The address the site is built for: cartridges link back to the module pages with it, and the
+            # API's absolute links (catalog.json) use it when PAINGUIDE_SITE_URL is not set.
+            public_url = configured_site_url(config_file, site_url)
+            downloads = lms.downloads(catalog, public_url)
             _write_files(staging / DOWNLOADS, downloads)
-            public_url = site_url
+            # one set of documents and synonyms for the API's index and the header box's offline index
+            documents = list(search.catalog_documents(catalog))
+            synonyms = search.synonym_groups(catalog)
             if site:
-                public_url = build_site(
-                    config_file, catalog, staging / "site", staging / "docs", site_url, downloads=downloads
-                )
+                build_site(config_file, catalog, staging / "site", staging / "docs", site_url, downloads=downloads)
                 (staging / CSP_FILE).write_text(json.dumps(inline_script_hashes(staging / "site")))
-                # the header box's offline index: the documents, synonyms and weights the API's index gets
                 search_index.write_client_index(
                     staging / "site",
-                    search.catalog_documents(catalog),
-                    synonyms=search.synonym_groups(catalog),
+                    documents,
+                    synonyms=synonyms,
                     stop_words=search.STOP_WORDS,
                     boosts=search.BOOSTS,
+                    normalize=search.normalize,
                 )
-            search.build_index(
-                search.catalog_documents(catalog), staging / "index", synonyms=search.synonym_groups(catalog)
-            )
+            search.build_index(documents, staging / "index", synonyms=synonyms)
             _check_index(staging / "index")
             exported = {**export(catalog), "site_url": public_url}
             (staging / "catalog.json").write_text(json.dumps(exported), encoding="utf-8")

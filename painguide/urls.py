@@ -34,6 +34,15 @@ def module_page(module_id: str, part: str = "index") -> str:
     return f"trainers/{module_id}/{part}.md"
 
 
+TOOLS_INDEX = "tools/index.md"
+TOOLS_PLANNER = "tools/support-team-planner.md"
+
+
+def tool_page(kind: str) -> str:
+    """A calculator's page: the calculator kind is the page name (tools/mme.md, tools/phq-9.md...)."""
+    return f"tools/{kind}.md"
+
+
 def url(page: str) -> str:
     """The URL path (from the site root) the server answers for a Markdown source path."""
     return "/" + page.removesuffix(".md") + ".html"

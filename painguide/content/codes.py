@@ -95,19 +95,10 @@ class Code(Strict):
         return self
 
 
-class CodeRecord(Strict):
+class CodeRecord(Code):
     """Where a code without an offline validator (RxNorm, SNOMED CT, LOINC) was confirmed: codes.yaml."""
 
-    system: CodeSystem
-    code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
-    display: Text = Field(max_length=200)
     confirmed: Text = Field(description="The public source the code was checked against, and what it showed.")
-
-    @model_validator(mode="after")
-    def _shaped(self) -> CodeRecord:
-        if why := problem(self.system, self.code):
-            raise ValueError(why)
-        return self
 
 
 class CodeRegistry(Strict):

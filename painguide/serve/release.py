@@ -68,6 +68,7 @@ class Release:
                 raise ValueError(f"catalog.json lists entry {module.id} among the modules")
             self.modules[module.id] = module
         self._search: search.SearchIndex | None = None
+        self._downloads: dict[str, bytes] = {}  # two threads may both read a file once; either result is right
         self._search_error: str | None = None
         try:
             self._search = search.SearchIndex(path / "index", cache_size=search_cache_size)
@@ -100,6 +101,13 @@ class Release:
     def export_gzip(self) -> bytes:
         # Compressed once per release: level 9 on every request capped the export at ~25 requests/s.
         return gzip.compress(self.export_bytes, compresslevel=6, mtime=0)
+
+    def download(self, name: str) -> bytes:
+        """An LMS file of this release (``downloads/<site path>``), read from disk once: a release directory
+        never changes. FileNotFoundError when the release has no such file."""
+        if (data := self._downloads.get(name)) is None:
+            data = self._downloads[name] = (self.path / publish.DOWNLOADS / name).read_bytes()
+        return data
 
     @cached_property
     def codes(self) -> dict[tuple[str, str], list[EntryModel]]:

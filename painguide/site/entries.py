@@ -94,7 +94,7 @@ def clinician_tab(entry: Entry, catalog: Catalog) -> str:
         ]
     if isinstance(entry, DataElementEntry):
         if calc := entry.calculator:  # the page painguide.site.tools builds from this block
-            tool = link(urls.entry_page(entry), f"tools/{calc.kind}.md")
+            tool = link(urls.entry_page(entry), urls.tool_page(calc.kind))
             parts.append(f"[Open the {md_text(calc.title)}]({tool}){{ .md-button .md-button--primary }}\n")
         parts += _labelled(entry.measure)
     parts += _labelled(c, skip=shown_first)

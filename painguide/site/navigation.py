@@ -35,9 +35,9 @@ def _trainers(catalog: Catalog) -> list[NavItem]:
 def _tools() -> list[NavItem]:
     # The pages of painguide.site.tools (every build has all of them, with or without calculator blocks).
     labels = {"mme": "MME calculator", "peg": "PEG score", "phq-9": "PHQ-9", "ort-oud": "ORT-OUD"}
-    items: list[NavItem] = ["tools/index.md"]
-    items += [{label: f"tools/{kind}.md"} for kind, label in labels.items()]
-    return [*items, {"Support-team planner": "tools/support-team-planner.md"}]
+    items: list[NavItem] = [urls.TOOLS_INDEX]
+    items += [{label: urls.tool_page(kind)} for kind, label in labels.items()]
+    return [*items, {"Support-team planner": urls.TOOLS_PLANNER}]
 
 
 def nav(catalog: Catalog) -> list[NavItem]:

@@ -2,9 +2,9 @@
 
 The box runs our worker (docs/assets/javascripts/search-worker.js), which asks the API when the site is
 served by `painguide serve` and otherwise searches ``assets/javascripts/search-docs.js`` with MiniSearch.
-``painguide.publish`` hands ``write_client_index`` the same documents, synonyms, stop words and field
-boosts the API's index is built from (this package may not import painguide.search), so both engines
-read one catalog.
+``painguide.publish`` hands ``write_client_index`` the same documents, synonyms, stop words, field
+boosts and word normalization the API's index is built from (this package may not import
+painguide.search), so both engines read one catalog.
 
 The file is a script that sets a global, not JSON: Chromium blocks ``fetch()`` from ``file://``. It is
 data only: every string goes through ``json.dumps`` with ``<``, ``>``, ``&`` and U+2028/9 escaped, so no
@@ -14,10 +14,8 @@ content can close the script or run as code.
 from __future__ import annotations
 
 import json
-import re
 import shutil
-import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 CLIENT_INDEX = "assets/javascripts/search-docs.js"
@@ -32,7 +30,6 @@ LUNR_INDEX = "search/lunr_index.json"
 # The audience layers in one `text` field, as the API searches them as one `body` field.
 _LAYERS = ("clinician", "patient", "trainer")
 _KEPT = ("id", "type", "component", "audience", "url", "title", "aliases", "summary")
-_WORD = re.compile(r"[a-z0-9]+")
 _ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
@@ -42,21 +39,23 @@ def script_json(value: object) -> str:
     return "".join(_ESCAPES.get(ch, ch) for ch in text)
 
 
-def _distinct_words(text: str, stop_words: frozenset[str]) -> str:
+def _distinct_words(text: str, stop_words: frozenset[str], normalize: Callable[[str], str]) -> str:
     # Each word of the layers once, stop words left out, sorted: the body is only found, never shown, one
     # occurrence finds it, and MiniSearch keeps no positions. Measured, search-docs.js gzip: 87 pages,
     # 165 kB as text, 84 kB as distinct words; 116 pages, 121 kB distinct, 104 kB sorted (gzip's runs).
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return " ".join(sorted({w for w in _WORD.findall(folded) if w not in stop_words}))
+    return " ".join(sorted({w for w in normalize(text).split() if w not in stop_words}))
 
 
-def client_documents(documents: Iterable[Mapping[str, object]], stop_words: frozenset[str]) -> list[dict[str, str]]:
+def client_documents(
+    documents: Iterable[Mapping[str, object]], stop_words: frozenset[str], normalize: Callable[[str], str]
+) -> list[dict[str, str]]:
     """The fields the offline engine indexes and shows, from the API's index documents."""
     out = []
     for doc in documents:
         item = {key: str(doc[key]) for key in _KEPT}
         item["url"] = item["url"].lstrip("/")  # relative to the site root: file:// and any host prefix
-        item["text"] = _distinct_words("\n".join(str(doc[layer]) for layer in _LAYERS if doc.get(layer)), stop_words)
+        layers = "\n".join(str(doc[layer]) for layer in _LAYERS if doc.get(layer))
+        item["text"] = _distinct_words(layers, stop_words, normalize)
         out.append(item)
     return out
 
@@ -68,8 +67,10 @@ def write_client_index(
     synonyms: Iterable[Iterable[str]],
     stop_words: Iterable[str],
     boosts: Mapping[str, float],
+    normalize: Callable[[str], str],
 ) -> Path:
-    """Write ``search-docs.js`` into the built site; returns its path."""
+    """Write ``search-docs.js`` into the built site; returns its path. ``normalize`` is the API's (lowercase,
+    accents folded, words of [a-z0-9])."""
     stop = frozenset(stop_words)
     data = {
         "format": FORMAT,
@@ -77,7 +78,7 @@ def write_client_index(
         "boost": {("text" if name == "body" else name): weight for name, weight in boosts.items()},
         "stopWords": sorted(stop),
         "synonyms": [sorted(group) for group in synonyms],
-        "docs": client_documents(documents, stop),
+        "docs": client_documents(documents, stop, normalize),
     }
     target = site_dir / CLIENT_INDEX
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -28,19 +28,12 @@ from painguide.site.markdown import bullets, front_matter, link, md_text, sectio
 from painguide.site.sanitize import markdown_to_html
 from painguide.site.widgets import Slots
 
-INDEX = "tools/index.md"
-PLANNER = "tools/support-team-planner.md"
 DATA_SCRIPT = "assets/javascripts/tools-data.js"
 # Page titles when the content has no block for a kind (the fixture tree): the page says so.
 NAMES = {"mme": "MME calculator", "peg": "PEG score", "phq-9": "PHQ-9 depression score", "ort-oud": "ORT-OUD total"}
 PLANNER_TITLE = "Support-team planner"
 _BLOCK = re.compile(r"</?(?:p|li|ul|ol|br|h[1-6]|blockquote|table|tr|td|th|pre)\b[^>]*>")
 _TAG = re.compile(r"<[^>]+>")
-
-
-def page(kind: str) -> str:
-    """The Markdown source path of a calculator's page: the kind is the page name (tools/mme.md...)."""
-    return f"tools/{kind}.md"
 
 
 def calculators(catalog: Catalog) -> dict[str, tuple[DataElementEntry, CalculatorModel]]:
@@ -62,10 +55,6 @@ def _plain(text: str) -> str:
     return " ".join(html.unescape(_TAG.sub("", _BLOCK.sub(" ", markdown_to_html(text)))).split())
 
 
-def _rel(src: str, dest: str) -> str:
-    return urls.relative_url(src, dest)
-
-
 # --- the exported data -----------------------------------------------------------------------------------
 
 
@@ -79,7 +68,7 @@ def _planner_data(catalog: Catalog) -> dict[str, Any]:
                     "order": e.team.order,
                     "question": e.team.question,
                     "title": e.title,
-                    "url": _rel(PLANNER, urls.entry_page(e)),
+                    "url": urls.relative_url(urls.TOOLS_PLANNER, urls.entry_page(e)),
                 }
             )
     elements = []
@@ -89,7 +78,7 @@ def _planner_data(catalog: Catalog) -> dict[str, Any]:
                 {
                     "id": e.id,
                     "title": e.title,
-                    "url": _rel(PLANNER, urls.entry_page(e)),
+                    "url": urls.relative_url(urls.TOOLS_PLANNER, urls.entry_page(e)),
                     "definition": e.summary,
                     "recorded": _plain(e.measure.what_is_recorded),
                     "intended_use": _plain(e.measure.intended_use),
@@ -151,7 +140,7 @@ Found = tuple[DataElementEntry, CalculatorModel]
 
 
 def calculator_page(kind: str, found: Found | None, catalog: Catalog, slots: Slots) -> str:
-    src = page(kind)
+    src = urls.tool_page(kind)
     if found is None:
         title = NAMES[kind]
         return "\n".join(
@@ -200,7 +189,7 @@ def _guidance(entry: TeamQuestionEntry, src: str) -> str:
 
 
 def planner_page(catalog: Catalog, slots: Slots) -> str:
-    src = PLANNER
+    src = urls.TOOLS_PLANNER
     questions = [e for e in catalog.by_type("team-question") if isinstance(e, TeamQuestionEntry)]
     elements = [e for e in catalog.by_type("data-element") if isinstance(e, DataElementEntry)]
     out = [
@@ -231,14 +220,16 @@ def planner_page(catalog: Catalog, slots: Slots) -> str:
 
 
 def index_page(catalog: Catalog) -> str:
+    src = urls.TOOLS_INDEX
     found = calculators(catalog)
     rows = []
     for kind in KINDS:
         name = found[kind][1].title if kind in found else NAMES[kind]
         what = md_text(found[kind][0].summary) if kind in found else "Not part of this build's content."
-        rows.append(f"[{md_text(name)}]({link(INDEX, page(kind))}) — {what}")
+        rows.append(f"[{md_text(name)}]({link(src, urls.tool_page(kind))}) — {what}")
     rows.append(
-        f"[{PLANNER_TITLE}]({link(INDEX, PLANNER)}) — walk through the support-team questions and print a team charter."
+        f"[{PLANNER_TITLE}]({link(src, urls.TOOLS_PLANNER)}) — walk through the support-team questions and print a "
+        "team charter."
     )
     return "\n".join(
         [
@@ -249,7 +240,7 @@ def index_page(catalog: Catalog) -> str:
             "from a saved copy of the site; nothing you enter is sent anywhere.\n",
             bullets(rows) + "\n",
             "Link a worked case: each calculator opens filled in from its address, for example "
-            f"`{link(INDEX, 'tools/mme.md').removesuffix('.md')}.html?drug=oxycodone&mg=10&per_day=3` or "
+            f"`{urls.relative_url(src, urls.tool_page('mme'))}?drug=oxycodone&mg=10&per_day=3` or "
             "`phq-9.html?items=0,1,2,0,1,0,0,0,1`.\n{: .pg-meta }\n",
         ]
     )
@@ -258,8 +249,8 @@ def index_page(catalog: Catalog) -> str:
 def generate(catalog: Catalog, slots: Slots) -> Iterator[tuple[str, str]]:
     """The Tools pages and the data script they read (every build has all six pages, so links never break)."""
     found = calculators(catalog)
-    yield INDEX, index_page(catalog)
+    yield urls.TOOLS_INDEX, index_page(catalog)
     for kind in KINDS:
-        yield page(kind), calculator_page(kind, found.get(kind), catalog, slots)
-    yield PLANNER, planner_page(catalog, slots)
+        yield urls.tool_page(kind), calculator_page(kind, found.get(kind), catalog, slots)
+    yield urls.TOOLS_PLANNER, planner_page(catalog, slots)
     yield DATA_SCRIPT, data_script(catalog)

@@ -1,19 +1,19 @@
 """LMS downloads: Common Cartridge 1.1 packages and GIFT question files (built by `painguide build`).
 
 The bytes are made once per release, at build time, into the release's ``downloads/`` folder (the static
-site holds the same files), and read once per release here: a request never rebuilds a cartridge. The
+site holds the same files), and read once per release (``Release.download``): a request never rebuilds a
+cartridge. The
 response cache adds the ETag and Cache-Control every API response gets.
 """
 
 from __future__ import annotations
 
-import threading
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path
 from fastapi.responses import Response
 
-from painguide import export, publish
+from painguide import export
 from painguide.content.schema import SLUG_PATTERN
 from painguide.serve.deps import CurrentRelease, Pool
 from painguide.serve.models import Error
@@ -27,35 +27,11 @@ _ZIP: dict[int | str, dict[str, Any]] = {
 _GIFT: dict[int | str, dict[str, Any]] = {200: {"content": {"text/plain": {}}, "description": "Moodle GIFT questions."}}
 
 
-class _Files:
-    """The current release's downloads, read from disk once each (a release directory never changes)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._release: str | None = None
-        self._bytes: dict[str, bytes] = {}
-
-    def read(self, release: Release, name: str) -> bytes:
-        with self._lock:
-            if self._release != release.name:
-                self._release, self._bytes = release.name, {}
-            if (data := self._bytes.get(name)) is not None:
-                return data
-        try:
-            data = (release.path / publish.DOWNLOADS / name).read_bytes()
-        except FileNotFoundError:
-            raise Unavailable("this release was built without LMS downloads: run `painguide build`") from None
-        with self._lock:
-            if self._release == release.name:
-                self._bytes[name] = data
-        return data
-
-
-_files = _Files()
-
-
 async def _download(release: Release, pool: Pool, name: str, media_type: str) -> Response:
-    data = await pool.run(_files.read, release, name)  # the first read of a release is disk I/O: off the loop
+    try:
+        data = await pool.run(release.download, name)  # the first read of a release is disk I/O: off the loop
+    except FileNotFoundError:
+        raise Unavailable("this release was built without LMS downloads: run `painguide build`") from None
     filename = name.rsplit("/", 1)[-1]
     return Response(data, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
