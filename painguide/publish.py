@@ -34,7 +34,7 @@ from painguide import export as lms  # LMS files; `export` here is the catalog's
 from painguide import search, urls
 from painguide.content.catalog import Catalog
 from painguide.content.validate import load
-from painguide.site import search_index
+from painguide.site import passes, search_index
 
 CURRENT = "current"
 RELEASES = "releases"
@@ -177,7 +177,10 @@ def build(content: Path, out: Path, config_file: Path, *, site: bool = True, sit
             synonyms = search.synonym_groups(catalog)
             if site:
                 build_site(config_file, catalog, staging / "site", staging / "docs", site_url, downloads=downloads)
-                (staging / CSP_FILE).write_text(json.dumps(inline_script_hashes(staging / "site")))
+                hashes = inline_script_hashes(staging / "site")
+                passes.content_security_policy(staging / "site", hashes)
+                passes.check_own_ids(staging / "site")
+                (staging / CSP_FILE).write_text(json.dumps(hashes), encoding="utf-8")
                 search_index.write_client_index(
                     staging / "site",
                     documents,

@@ -21,7 +21,8 @@ ALLOWED = {
     "painguide.content": set(),
     "painguide.urls": {"painguide.content"},
     "painguide.settings": set(),
-    "painguide.site": {"painguide.content", "painguide.urls"},
+    "painguide.csp": set(),
+    "painguide.site": {"painguide.content", "painguide.urls", "painguide.csp"},
     "painguide.search": {"painguide.content", "painguide.urls"},
     "painguide.export": {"painguide.content", "painguide.urls"},
     "painguide.publish": {
@@ -38,6 +39,7 @@ ALLOWED = {
         "painguide.export",
         "painguide.urls",
         "painguide.settings",
+        "painguide.csp",
     },
     "painguide.cli": {
         "painguide.content",

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from pydantic import BaseModel
+
+from painguide.content import walk
 
 STIGMATIZING = re.compile(
     r"\b(?:addicts?|abusers?|substance abusers?|drug[- ]seek(?:ing|ers?)|junkies?|druggies?|"
@@ -27,17 +27,6 @@ class Finding:
     line: str
 
 
-def _strings(value: Any, loc: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str]]:
-    if isinstance(value, str):
-        yield loc, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, (*loc, str(key)))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _strings(item, (*loc, i))
-
-
 def _allowed(line: str, start: int, end: int) -> bool:
     if "avoid" not in line.lower():
         return False
@@ -47,7 +36,7 @@ def _allowed(line: str, start: int, end: int) -> bool:
 def findings(document: BaseModel) -> list[Finding]:
     """Stigmatizing terms in any text of a pydantic document (entry, module, glossary term)."""
     out = []
-    for where, text in _strings(document.model_dump(mode="json"), ()):
+    for where, text in walk.strings(document.model_dump(mode="json"), ()):
         for line in text.splitlines():
             for m in STIGMATIZING.finditer(line):
                 if not _allowed(line, m.start(), m.end()):

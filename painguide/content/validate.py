@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from painguide.content import calculators
+from painguide.content import calculators, markup, walk
 from painguide.content.catalog import CODES_FILE, GLOSSARY_FILE, MODULES_DIR, SOURCES_FILE, Catalog
 from painguide.content.messages import schema_problems
 from painguide.content.problems import ContentError, Problem, display_path, field_path
@@ -58,6 +58,8 @@ def validate(root: Path, strict: bool = False) -> tuple[Catalog, list[Problem]]:
             continue
         value, found = _validate(model, parsed, shown)
         problems += found
+        if name == GLOSSARY_FILE and (budget := markup.page_problem(walk.texts(parsed.data))):
+            problems.append(Problem(shown, None, None, budget))  # one page: glossary.html
         nodes[name] = (parsed.node, shown)
         if isinstance(value, SourceList):
             for i, source in enumerate(value.sources):
@@ -95,6 +97,9 @@ def validate(root: Path, strict: bool = False) -> tuple[Catalog, list[Problem]]:
             catalog.broken.add(str(parsed.data.get("id", path.stem)))
             continue
         id_line = line_of(parsed.node, ["id"])
+        if budget := markup.page_problem(walk.texts(parsed.data)):
+            problems.append(Problem(shown, id_line, None, budget))
+            continue
         if doc.id != path.stem:
             problems.append(Problem(shown, id_line, "id", f"'{doc.id}' must equal the file name '{path.stem}'"))
             continue

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any, Literal, TypedDict
 
 from painguide import urls
+from painguide.content import walk
 from painguide.content.catalog import Catalog
 from painguide.content.kinds import component_of
 from painguide.content.schema import EntryModel, Module
@@ -49,19 +50,8 @@ INDEXED_KEYS: tuple[IndexedKey, ...] = (
 ALIAS_SEPARATOR = " ; "
 
 
-def _strings(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            yield from _strings(item)
-
-
 def _text(value: Any) -> str:
-    return "\n".join(_strings(value))
+    return "\n".join(walk.texts(value))
 
 
 def entry_document(entry: EntryModel, extra_aliases: Iterable[str] = ()) -> IndexDocument:

@@ -1,9 +1,6 @@
 """Security headers on every response, and HEAD answered like GET on the API.
 
-The Content-Security-Policy allows only the site's own scripts plus the hashes of the few inline scripts
-Material writes into every page (computed at build time: ``painguide.publish.inline_script_hashes``). With it,
-each stored-XSS payload of the security review would have been blocked even before escaping was fixed, and
-``base-uri 'none'`` stops a ``<base href>`` from loading the site's JavaScript from another host.
+The Content-Security-Policy is ``painguide.csp``'s (the pages carry the same one as a meta tag).
 """
 
 from __future__ import annotations
@@ -12,29 +9,7 @@ from collections.abc import Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-# JSON responses never need to load anything.
-API_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
-
-
-def page_policy(script_hashes: tuple[str, ...], frame_ancestors: list[str]) -> str:
-    scripts = " ".join(("'self'", *script_hashes))
-    framers = " ".join(frame_ancestors) or "'none'"
-    return "; ".join(
-        [
-            "default-src 'self'",
-            f"script-src {scripts}",
-            "style-src 'self' 'unsafe-inline'",  # Material sets inline styles; content cannot (sanitized)
-            "img-src 'self' data:",
-            "font-src 'self'",
-            "connect-src 'self'",
-            "worker-src 'self'",
-            "object-src 'none'",
-            "base-uri 'none'",
-            "form-action 'self'",
-            f"frame-ancestors {framers}",
-        ]
-    )
-
+from painguide.csp import API_POLICY, page_policy
 
 _API_POLICY = API_POLICY.encode()
 COMMON = [

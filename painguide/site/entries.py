@@ -23,7 +23,7 @@ from painguide.content.schema import (
     TeamQuestionEntry,
     TreatmentEntry,
 )
-from painguide.site import widgets
+from painguide.site import markdown, widgets
 from painguide.site.markdown import bullets, date, front_matter, indent, link, md_text, numbered, section, tab
 from painguide.site.widgets import Slots
 
@@ -127,7 +127,7 @@ def sources_list(src: str, refs: Iterable[SourceRef], catalog: Catalog) -> str:
     lines = []
     for ref in refs:
         source = catalog.sources[ref.id]
-        name = f"[{md_text(source.title)}]({source.url})" if source.url else f"*{md_text(source.title)}*"
+        name = f"[{md_text(source.title)}]({markdown.url(source.url)})" if source.url else f"*{md_text(source.title)}*"
         by = md_text(", ".join(x for x in (source.author, source.publisher, str(source.year or "")) if x))
         extra = f" — {md_text(ref.locator)}" if ref.locator else ""
         cite = f". {md_text(source.citation)}" if source.citation else ""
@@ -301,7 +301,7 @@ def sources_page(catalog: Catalog) -> str:
             ("Year", source.year),
             ("Citation", source.citation and md_text(source.citation)),
             ("Seed file", f"`{source.file}`" if source.file else None),
-            ("Link", f"<{source.url}>" if source.url else None),
+            ("Link", f"<{markdown.url(source.url)}>" if source.url else None),
             ("About", source.note and md_text(source.note)),
         ):
             if value:

@@ -37,6 +37,17 @@ def md_text(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
 
 
+# Characters that end or extend a Markdown link: ``)`` closed the link early and a following ``{: #id}``
+# became an attribute list on it (a source URL "…/x){:#__config}" set the page's settings: review 2, F1).
+# Percent-encoded they are the same address to every server.
+_URL_SPECIAL = re.compile(r"[()\[\]{}<>\\`\s\"']")
+
+
+def url(address: str) -> str:
+    """An address placed as a Markdown link target: one token, never markup."""
+    return _URL_SPECIAL.sub(lambda m: "".join(f"%{b:02X}" for b in m.group(0).encode()), address)
+
+
 def nav_label(title: str) -> str:
     """A navigation label: Material writes ``nav_item.title`` into the page unescaped."""
     return html.escape(title)

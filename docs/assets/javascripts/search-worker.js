@@ -19,8 +19,8 @@
   var LIMIT = 20; /* results asked of the API: Material shows the first 10 and more on scroll */
   var PROBE_MS = 1500;
 
-  var here = typeof document !== "undefined" && document.querySelector("script[src]")
-    ? document.querySelector("script[src]").src /* iframe-worker shim */
+  var here = typeof document !== "undefined" && document.currentScript
+    ? document.currentScript.src /* iframe-worker shim: this file is a <script> in its blank iframe */
     : self.location.href;
   var ROOT = new URL("../../", here); /* this file is assets/javascripts/search-worker.js */
 
