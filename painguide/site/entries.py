@@ -131,7 +131,7 @@ def sources_list(src: str, refs: Iterable[SourceRef], catalog: Catalog) -> str:
         by = md_text(", ".join(x for x in (source.author, source.publisher, str(source.year or "")) if x))
         extra = f" — {md_text(ref.locator)}" if ref.locator else ""
         cite = f". {md_text(source.citation)}" if source.citation else ""
-        about = f"[About this source]({link(src, 'sources.md')}#{source.id})"
+        about = f"[About this source]({link(src, urls.SOURCES)}#{source.id})"
         lines.append(f"{name}{f' ({by})' if by else ''}{cite}{extra}. {about}")
     return numbered(lines)
 
@@ -192,9 +192,9 @@ def patient_page(entry: Entry, slots: Slots) -> str:
 # --- section indexes -------------------------------------------------------------------------------------
 
 
-def treatments_index(catalog: Catalog) -> str:
-    src = urls.section_index("treatment")
-    kind = kinds.BY_TYPE["treatment"]
+def treatments_index(kind: kinds.EntryKind, catalog: Catalog) -> str:
+    """The components in the task force's order, each with its treatment options."""
+    src = urls.section_index(kind.type)
     out = [
         front_matter(kind.index_title, kind.index_intro),
         f"# {kind.index_title}\n",
@@ -213,23 +213,22 @@ def treatments_index(catalog: Catalog) -> str:
     return "\n".join(out)
 
 
-def simple_index(entry_type: str, catalog: Catalog) -> str:
-    kind = kinds.BY_TYPE[entry_type]
-    src = urls.section_index(entry_type)
+def simple_index(kind: kinds.EntryKind, catalog: Catalog) -> str:
+    src = urls.section_index(kind.type)
     return "\n".join(
         [
             front_matter(kind.index_title, kind.index_intro),
             f"# {kind.index_title}\n",
             kind.index_intro + "\n",
-            listing(src, catalog.by_type(entry_type)),
+            listing(src, catalog.by_type(kind.type)),
         ]
     )
 
 
-def support_team_index(catalog: Catalog) -> str:
-    src = urls.section_index("team-question")
-    kind = kinds.BY_TYPE["team-question"]
-    questions = [q for q in catalog.by_type("team-question") if isinstance(q, TeamQuestionEntry)]
+def support_team_index(kind: kinds.EntryKind, catalog: Catalog) -> str:
+    """The support-team questions in their set-up order, then the data elements the team reviews."""
+    src = urls.section_index(kind.type)
+    questions = [q for q in catalog.by_type(kind.type) if isinstance(q, TeamQuestionEntry)]
     return "\n".join(
         [
             front_matter(kind.index_title, kind.index_intro),
@@ -249,6 +248,14 @@ def support_team_index(catalog: Catalog) -> str:
     )
 
 
+# How each index style lists its kind (painguide.content.kinds.IndexStyle).
+INDEXES: dict[kinds.IndexStyle, Callable[[kinds.EntryKind, Catalog], str]] = {
+    "simple": simple_index,
+    "treatments": treatments_index,
+    "support-team": support_team_index,
+}
+
+
 def patient_groups(catalog: Catalog) -> list[tuple[str, list[Entry]]]:
     """The patients' index: treatments by component in plain words, then the kinds with a patient group."""
     readable = [e for e in catalog.entries.values() if e.patient is not None]
@@ -261,7 +268,7 @@ def patient_groups(catalog: Catalog) -> list[tuple[str, list[Entry]]]:
 
 
 def patients_index(catalog: Catalog) -> str:
-    src = "patients/index.md"
+    src = urls.PATIENTS_INDEX
     out = [
         front_matter("For patients", "Plain-language guides to pain care options.", [kinds.AUDIENCE_TAGS["patient"]]),
         "# For patients\n",
@@ -282,7 +289,7 @@ def glossary_page(catalog: Catalog) -> str:
         see = ""
         if term.entry and term.entry in catalog.entries:
             target = catalog.entries[term.entry]
-            see = f"\n\n    See [{md_text(target.title)}]({link('glossary.md', urls.entry_page(target))})."
+            see = f"\n\n    See [{md_text(target.title)}]({link(urls.GLOSSARY, urls.entry_page(target))})."
         out.append(f"{md_text(term.term)}\n:   {indent(term.definition).strip()}{more}{see}\n")
     return "\n".join(out)
 
@@ -340,10 +347,9 @@ def generate(catalog: Catalog, slots: Slots) -> Iterator[tuple[str, str]]:
         yield urls.entry_page(entry), entry_page(entry, catalog)
         if entry.patient is not None:
             yield urls.patient_page(entry), patient_page(entry, slots)
-    yield urls.section_index("treatment"), treatments_index(catalog)
-    yield urls.section_index("team-question"), support_team_index(catalog)
-    for entry_type in ("barrier", "data-element", "topic", "condition", "population"):
-        yield urls.section_index(entry_type), simple_index(entry_type, catalog)
-    yield "patients/index.md", patients_index(catalog)
-    yield "glossary.md", glossary_page(catalog)
-    yield "sources.md", sources_page(catalog)
+    for kind in kinds.KINDS:
+        if kind.index is not None:
+            yield urls.section_index(kind.type), INDEXES[kind.index](kind, catalog)
+    yield urls.PATIENTS_INDEX, patients_index(catalog)
+    yield urls.GLOSSARY, glossary_page(catalog)
+    yield urls.SOURCES, sources_page(catalog)
