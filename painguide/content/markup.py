@@ -222,3 +222,11 @@ def markdown_problem(text: str) -> str | None:
     for reason in _losses(before, after):
         return reason
     return None
+
+
+@lru_cache(maxsize=4096)
+def render_markdown(text: str) -> str:
+    """Content Markdown as clean HTML: the site's extensions, then the content allow-list, which are the rules
+    every Markdown field was validated against. The one renderer for Markdown outside MkDocs pages (the tools'
+    notes, the cartridge pages)."""
+    return clean(_renderer().convert(text), page=False)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pydantic import BaseModel
 
 from painguide import urls
-from painguide.content import kinds
+from painguide.content import kinds, reading
 from painguide.content.catalog import Catalog
 from painguide.content.schema import (
     COMPONENT_IDS,
@@ -42,10 +42,9 @@ def _labelled(model: BaseModel | None, level: int = 2, skip: frozenset[str] = fr
     if model is None:
         return []
     out = []
-    for name, info in type(model).model_fields.items():
-        value = getattr(model, name)
-        if name not in _SPECIAL and name not in skip and isinstance(value, str) and info.title:
-            out.append(section(info.title, value, level))
+    for name, title, value in reading.layer_fields(model):
+        if name not in _SPECIAL and name not in skip and isinstance(value, str):
+            out.append(section(title, value, level))
     return out
 
 
@@ -87,10 +86,10 @@ def clinician_tab(entry: Entry, catalog: Catalog) -> str:
     if isinstance(entry, TeamQuestionEntry):
         team = entry.team
         parts += [
-            section("The question", f"**{md_text(team.question)}**"),
-            section("Why it matters", team.why_it_matters),
-            section("Options a clinic can choose", bullets(team.options)),
-            section("Examples", bullets(team.examples)),
+            section(reading.TEAM_QUESTION, f"**{md_text(team.question)}**"),
+            section(reading.TEAM_LABELS["why_it_matters"], team.why_it_matters),
+            section(reading.TEAM_LABELS["options"], bullets(team.options)),
+            section(reading.TEAM_LABELS["examples"], bullets(team.examples)),
         ]
     if isinstance(entry, DataElementEntry):
         if calc := entry.calculator:  # the page painguide.site.tools builds from this block
@@ -125,14 +124,14 @@ def trainer_tab(entry: Entry) -> str:
 
 def sources_list(src: str, refs: Iterable[SourceRef], catalog: Catalog) -> str:
     lines = []
-    for ref in refs:
-        source = catalog.sources[ref.id]
+    for c in reading.citations(refs, catalog):
+        source = c.source
         name = f"[{md_text(source.title)}]({source.url})" if source.url else f"*{md_text(source.title)}*"
-        by = md_text(", ".join(x for x in (source.author, source.publisher, str(source.year or "")) if x))
-        extra = f" — {md_text(ref.locator)}" if ref.locator else ""
+        by = f" ({md_text(c.by)})" if c.by else ""
         cite = f". {md_text(source.citation)}" if source.citation else ""
+        extra = f" — {md_text(c.locator)}" if c.locator else ""
         about = f"[About this source]({link(src, urls.SOURCES)}#{source.id})"
-        lines.append(f"{name}{f' ({by})' if by else ''}{cite}{extra}. {about}")
+        lines.append(f"{name}{by}{cite}{extra}. {about}")
     return numbered(lines)
 
 
