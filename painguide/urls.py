@@ -1,4 +1,4 @@
-"""Where each entry and module lives on the site: the one place that maps ids to page paths.
+"""Where each entry, module, fixed page and download lives on the site: the one place that maps ids to paths.
 
 The site is built with ``use_directory_urls: false`` (the offline plugin needs it so pages open from
 ``file://``), so a page ``treatments/medications/acetaminophen.md`` is served as ``….html``.
@@ -34,6 +34,26 @@ def module_page(module_id: str, part: str = "index") -> str:
     return f"trainers/{module_id}/{part}.md"
 
 
+def module_file(module_id: str, suffix: str) -> str:
+    """Where a module's LMS download lives: ``trainers/<id>/<id>.imscc`` (or ``.gift``), beside its page."""
+    return f"trainers/{module_id}/{module_id}.{suffix}"
+
+
+# The whole curriculum's cartridge, on the trainers' index (site-root relative, like module_file).
+CURRICULUM_FILE = "trainers/painguide-curriculum.imscc"
+
+# Fixed pages: generated (painguide.site) ...
+PATIENTS_INDEX = "patients/index.md"
+TRAINERS_INDEX = "trainers/index.md"
+TRAINERS_ASSIGN = "trainers/assign.md"
+GLOSSARY = "glossary.md"
+SOURCES = "sources.md"
+# ... and hand-written in docs/.
+HOME = "index.md"
+FIND = "find.md"
+TAGS = "tags.md"
+API = "api.md"
+ABOUT = "about.md"
 TOOLS_INDEX = "tools/index.md"
 TOOLS_PLANNER = "tools/support-team-planner.md"
 

@@ -363,3 +363,11 @@ def page_problem(texts: list[str]) -> str | None:
     if took > PAGE_RENDER_BUDGET:
         return f"its text takes {took:.1f} s to render as one page; a page must render within {PAGE_RENDER_BUDGET:g} s"
     return None
+
+
+@lru_cache(maxsize=4096)
+def render_markdown(text: str) -> str:
+    """Content Markdown as clean HTML: the site's extensions, then the content allow-list, which are the rules
+    every Markdown field was validated against. The one renderer for Markdown outside MkDocs pages (the tools'
+    notes, the cartridge pages)."""
+    return clean(_renderer().convert(text), page=False)

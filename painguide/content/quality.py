@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from painguide.content import language, readability
 from painguide.content.catalog import GLOSSARY_FILE, MODULES_DIR, Catalog
+from painguide.content.kinds import LETTERS
 from painguide.content.problems import Problem, display_path, field_path
 from painguide.content.schema import EntryModel, Module
 from painguide.content.source import line_of
@@ -104,16 +105,15 @@ def question_problems(modules: Iterable[Module], locate: Locate, modules_shown: 
             others = [len(c) for j, c in enumerate(q.choices) if j != index]
             longest += len(q.answer) > max(others)
     if total >= MIN_QUESTIONS_FOR_SHARES:
-        letter = "ABCDEF"
         position, count = max(positions.items(), key=lambda kv: kv[1])
         if count / total > MAX_POSITION_SHARE:
-            spread = ", ".join(f"{letter[p]} {positions[p]}" for p in sorted(positions))
+            spread = ", ".join(f"{LETTERS[p]} {positions[p]}" for p in sorted(positions))
             out.append(
                 Problem(
                     modules_shown,
                     None,
                     "questions",
-                    f"{count} of {total} keyed answers are choice {letter[position]} (limit "
+                    f"{count} of {total} keyed answers are choice {LETTERS[position]} (limit "
                     f"{MAX_POSITION_SHARE:.0%}; now {spread}): reorder choices so every position is keyed about "
                     "equally often",
                 )

@@ -8,7 +8,7 @@ JSON Schema (``guidelines/schema.json``) are all derived from these models.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal, get_args
+from typing import TYPE_CHECKING, Annotated, Literal, get_args
 
 from pydantic import (
     Field,
@@ -44,9 +44,6 @@ ComponentId = Literal[
     "interventional-procedures",
     "behavioral-health",
     "complementary-integrative-health",
-]
-EntryType = Literal[
-    "component", "treatment", "barrier", "team-question", "data-element", "topic", "condition", "population"
 ]
 Audience = Literal["clinician", "patient", "trainer"]
 # Roles a trainer assigns modules to.
@@ -251,6 +248,11 @@ EntryModel = (
     | PopulationEntry
 )
 Entry = Annotated[EntryModel, Field(discriminator="type")]
+# Every entry's ``type``, read off the union (one edit adds a kind; kinds.py checks its rows against both).
+if TYPE_CHECKING:
+    EntryType = str
+else:
+    EntryType = Literal[tuple(get_args(m.model_fields["type"].annotation)[0] for m in get_args(EntryModel))]
 
 
 class Lesson(Strict):

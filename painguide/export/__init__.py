@@ -11,16 +11,14 @@ from __future__ import annotations
 from painguide.content.catalog import Catalog
 from painguide.export import cartridge, gift
 
-CURRICULUM_FILE = "trainers/painguide-curriculum.imscc"
+# The paths live in painguide.urls, where the trainer pages that link to them read them too.
+from painguide.urls import CURRICULUM_FILE as CURRICULUM_FILE
+from painguide.urls import module_file as module_file
+
 # Not the IANA type application/vnd.ims.imsccv1p1: the API's gzip middleware skips application/zip, and
 # re-compressing a 700 KB zip (4% smaller) cost ~26 ms of CPU per request (measured on the curriculum).
 CARTRIDGE_TYPE = "application/zip"
 GIFT_TYPE = "text/plain; charset=utf-8"
-
-
-def module_file(module_id: str, suffix: str) -> str:
-    """Where a module's download lives: ``trainers/<id>/<id>.imscc`` (or ``.gift``), beside its page."""
-    return f"trainers/{module_id}/{module_id}.{suffix}"
 
 
 def downloads(catalog: Catalog, site_url: str | None) -> dict[str, bytes]:

@@ -10,22 +10,20 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from html import unescape
 from urllib.parse import urlsplit
 
 import jinja2
-import markdown as md
 from markupsafe import Markup, escape
 from pydantic import BaseModel
 
 from painguide import urls
-from painguide.content import markup
+from painguide.content import markup, reading
 from painguide.content.catalog import Catalog
 from painguide.content.schema import CareOption, Entry, Module, SourceRef
 
-LETTERS = "ABCDEF"
 # List fields that hold plain text (one line each), not Markdown.
 _PLAIN_LISTS = frozenset({"questions_to_ask"})
 # The project's licence (pyproject.toml) and terms (docs/about.md); no separate content licence is stated.
@@ -53,7 +51,7 @@ _HREF = re.compile(r' href="([^"]*)"')  # nh3 writes every attribute this way
 
 @dataclass
 class _Renderer:
-    """Markdown to clean HTML, one Markdown instance per export (building one costs about 1 ms).
+    """Markdown to clean HTML (painguide.content.markup.render_markdown), with the links made to work here.
 
     Content may link to another page of the site relatively (``../../tools/planner.md``, as MkDocs resolves
     it from the page the text is on): in a cartridge that becomes the page's absolute address on the site,
@@ -61,11 +59,9 @@ class _Renderer:
     """
 
     site_url: str | None
-    engine: md.Markdown = field(default_factory=lambda: md.Markdown(extensions=markup.SITE_EXTENSIONS))
 
     def markdown(self, text: str, src: str) -> Markup:
-        self.engine.reset()
-        html = markup.clean(self.engine.convert(text), page=False)  # the allow-list content was validated against
+        html = markup.render_markdown(text)  # the extensions and allow-list content was validated against
         return Markup(_HREF.sub(lambda m: self._href(unescape(m.group(1)), src), html))
 
     def _href(self, href: str, src: str) -> str:
@@ -100,9 +96,7 @@ def _items(values: list[Markup]) -> Markup:
 def _layer(model: BaseModel, catalog: Catalog, render: _Renderer, src: str) -> list[tuple[str, Markup]]:
     """Every filled field of a layer, titled with its schema title, in schema order."""
     out: list[tuple[str, Markup]] = []
-    for name, info in type(model).model_fields.items():
-        value = getattr(model, name)
-        title = info.title or name.replace("_", " ").capitalize()
+    for name, title, value in reading.layer_fields(model):
         if isinstance(value, str):
             out.append((title, render.markdown(value, src)))
         elif isinstance(value, list) and value:
@@ -122,14 +116,10 @@ def _care_option(option: CareOption, catalog: Catalog) -> Markup:
 
 
 def _sources(refs: list[SourceRef], catalog: Catalog) -> list[dict[str, str | None]]:
-    out = []
-    for ref in refs:
-        source = catalog.sources[ref.id]
-        detail = ", ".join(str(p) for p in (source.author, source.publisher, source.year, source.citation) if p)
-        if ref.locator:
-            detail = f"{detail}; {ref.locator}" if detail else ref.locator
-        out.append({"title": source.title, "url": source.url, "detail": detail or None})
-    return out
+    return [
+        {"title": c.source.title, "url": c.source.url, "detail": c.detail or None}
+        for c in reading.citations(refs, catalog)
+    ]
 
 
 def _page(module: Module, title: str, **values: object) -> str:
@@ -186,9 +176,43 @@ def lesson_pages(module: Module, catalog: Catalog, render: _Renderer, after: _Li
 def _vignette_sections(module: Module, render: _Renderer) -> list[tuple[str, Markup]]:
     v = module.vignette
     return [
-        (f"Case: {v.title}", render.markdown(v.text, urls.module_page(module.id))),
-        ("Discuss", _items([escape(p) for p in v.discussion_prompts])),
+        (reading.titled(reading.Case.label, v.title), render.markdown(v.text, urls.module_page(module.id))),
+        (reading.Case.discuss, _items([escape(p) for p in v.discussion_prompts])),
     ]
+
+
+def _assignment(module: Module, render: _Renderer) -> tuple[str, Markup]:
+    a = module.assignment
+    return reading.titled(reading.Task.label, a.title), render.markdown(a.instructions, urls.module_page(module.id))
+
+
+def _handout_sections(
+    part: reading.HandoutSection, module: Module, lessons: list[str], catalog: Catalog, render: _Renderer
+) -> list[tuple[str, Markup]]:
+    """One section of the handout as (title, HTML) pairs (the case is two: the story, then its prompts)."""
+    match part:
+        case reading.Objectives():
+            return [(part.title, _items([escape(o) for o in part.objectives]))]
+        case reading.Readings():
+            items = [
+                Markup('<li><a href="{}">{}</a> — {}</li>').format(
+                    name, catalog.entries[lesson.entry].title, lesson.focus
+                )
+                for name, lesson in zip(lessons, part.lessons, strict=True)
+            ]
+            return [(part.title, Markup("<ol>\n{}\n</ol>").format(Markup("\n").join(items)))]
+        case reading.Case():
+            return _vignette_sections(module, render)
+        case reading.KnowledgeCheck():
+            questions = [
+                Markup("<li><p>{}</p>{}</li>").format(
+                    q.prompt, _items([Markup("{}. {}").format(letter, c) for letter, c in reading.lettered(q)])
+                )
+                for q in part.questions
+            ]
+            return [(part.title, Markup("<ol>\n{}\n</ol>").format(Markup("\n").join(questions)))]
+        case reading.Task():
+            return [_assignment(module, render)]
 
 
 def module_pages(module: Module, catalog: Catalog, site_url: str | None = None) -> list[Page]:
@@ -196,34 +220,16 @@ def module_pages(module: Module, catalog: Catalog, site_url: str | None = None) 
     ``site_url`` turns the content's links to other pages of the site into absolute ones."""
     render = _Renderer(site_url)
     lessons = [lesson_name(i, lesson.entry) for i, lesson in enumerate(module.lessons, 1)]
-    case = _Link("case.html", f"Case: {module.vignette.title}")
-    objectives = _items([escape(o) for o in module.objectives])
-    reading = Markup("<ol>\n{}\n</ol>").format(
-        Markup("\n").join(
-            Markup('<li><a href="{}">{}</a> — {}</li>').format(name, catalog.entries[lesson.entry].title, lesson.focus)
-            for name, lesson in zip(lessons, module.lessons, strict=True)
-        )
-    )
-    questions = Markup("<ol>\n{}\n</ol>").format(
-        Markup("\n").join(
-            Markup("<li><p>{}</p>{}</li>").format(
-                q.prompt, _items([Markup("{}. {}").format(LETTERS[j], c) for j, c in enumerate(q.choices)])
-            )
-            for q in module.questions
-        )
-    )
-    instructions = render.markdown(module.assignment.instructions, urls.module_page(module.id))
-    assignment = [(f"Assignment: {module.assignment.title}", instructions)]
+    case = _Link("case.html", reading.titled(reading.Case.label, module.vignette.title))
+    assignment = _assignment(module, render)
     handout = _page(
         module,
         f"{module.title}: learner handout",
         lead=module.summary,
         sections=[
-            ("What you will be able to do", objectives),
-            ("Read, in this order", reading),
-            *_vignette_sections(module, render),
-            ("Check your knowledge", questions),
-            *assignment,
+            section
+            for part in reading.handout(module)
+            for section in _handout_sections(part, module, lessons, catalog, render)
         ],
         sources=_sources(module.sources, catalog),
         next=_Link(lessons[0], "Start with lesson 1"),
@@ -242,13 +248,7 @@ def module_pages(module: Module, catalog: Catalog, site_url: str | None = None) 
             ),
         )
     )
-    pages.append(
-        Page(
-            "assignment.html",
-            f"Assignment: {module.assignment.title}",
-            _page(module, assignment[0][0], sections=assignment),
-        )
-    )
+    pages.append(Page("assignment.html", assignment[0], _page(module, assignment[0], sections=[assignment])))
     pages.append(Page("answer-key.html", "Answer key (instructors)", answer_key(module, catalog), instructor=True))
     return pages
 
@@ -264,8 +264,13 @@ def _where(entry_id: str, module: Module, catalog: Catalog) -> Markup:
 
 def answer_key(module: Module, catalog: Catalog) -> str:
     items = Markup("\n").join(
-        Markup("<li><p>{}</p><p><strong>Answer: {}. {}</strong></p><p>{} {}</p></li>").format(
-            q.prompt, LETTERS[q.choices.index(q.answer)], q.answer, q.explanation, _where(q.entry, module, catalog)
+        Markup("<li><p>{}</p><p><strong>{}: {}. {}</strong></p><p>{} {}</p></li>").format(
+            q.prompt,
+            reading.ANSWER_LABEL,
+            reading.answer_letter(q),
+            q.answer,
+            q.explanation,
+            _where(q.entry, module, catalog),
         )
         for q in module.questions
     )
@@ -273,5 +278,5 @@ def answer_key(module: Module, catalog: Catalog) -> str:
         module,
         f"{module.title}: answer key",
         instructor=True,
-        sections=[("Answers and explanations", Markup("<ol>\n{}\n</ol>").format(items))],
+        sections=[(reading.ANSWER_KEY_TITLE, Markup("<ol>\n{}\n</ol>").format(items))],
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from painguide.content.kinds import LETTERS
 from painguide.content.schema import Module, Question
 
 NS = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
@@ -18,7 +19,6 @@ EXAM = "cc.exam.v0p1"
 MULTIPLE_CHOICE = "cc.multiple_choice.v0p1"
 # Formative: learners may retake a knowledge check (Canvas and Moodle read "unlimited").
 MAX_ATTEMPTS = "unlimited"
-LETTERS = "ABCDEF"
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:

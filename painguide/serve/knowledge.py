@@ -2,8 +2,9 @@
 Infobutton endpoint and the CDS Hooks service use.
 
 A code matches the entries that carry it; an ICD-10-CM code also matches up its hierarchy (a request for
-M17.11 finds an entry coded M17), nearest level first. Conditions rank before special populations, then
-treatments and topics, so a problem code leads with the page about the problem.
+M17.11 finds an entry coded M17), nearest level first, then by each kind's ``infobutton_rank`` in the registry:
+conditions before special populations, then treatments and topics, so a problem code leads with the page about
+the problem.
 """
 
 from __future__ import annotations
@@ -13,12 +14,11 @@ from dataclasses import dataclass
 from urllib.parse import urljoin
 
 from painguide import urls
-from painguide.content import codes
+from painguide.content import codes, kinds
 from painguide.content.schema import EntryModel
 from painguide.serve.release import Release
 
 MAX_ENTRIES = 5  # the issue's ceiling; MedlinePlus Connect answers a problem code with up to 3 topics
-_TYPE_RANK = {"condition": 0, "population": 1, "treatment": 2, "topic": 3, "component": 4}
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ def by_code(release: Release, system: str | None, code: str) -> list[EntryModel]
         levels = codes.icd10cm_ancestors(code) if name == "icd10cm" else [code]
         for level in levels:
             if found := release.codes.get((name, level)):
-                return sorted(found, key=lambda e: (_TYPE_RANK.get(e.type, 9), e.title.lower()))
+                return sorted(found, key=lambda e: (kinds.BY_TYPE[e.type].infobutton_rank, e.title.lower()))
     return []
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pydantic import BaseModel
 
 from painguide import urls
-from painguide.content import kinds
+from painguide.content import kinds, reading
 from painguide.content.catalog import Catalog
 from painguide.content.schema import (
     COMPONENT_IDS,
@@ -42,10 +42,9 @@ def _labelled(model: BaseModel | None, level: int = 2, skip: frozenset[str] = fr
     if model is None:
         return []
     out = []
-    for name, info in type(model).model_fields.items():
-        value = getattr(model, name)
-        if name not in _SPECIAL and name not in skip and isinstance(value, str) and info.title:
-            out.append(section(info.title, value, level))
+    for name, title, value in reading.layer_fields(model):
+        if name not in _SPECIAL and name not in skip and isinstance(value, str):
+            out.append(section(title, value, level))
     return out
 
 
@@ -87,10 +86,10 @@ def clinician_tab(entry: Entry, catalog: Catalog) -> str:
     if isinstance(entry, TeamQuestionEntry):
         team = entry.team
         parts += [
-            section("The question", f"**{md_text(team.question)}**"),
-            section("Why it matters", team.why_it_matters),
-            section("Options a clinic can choose", bullets(team.options)),
-            section("Examples", bullets(team.examples)),
+            section(reading.TEAM_QUESTION, f"**{md_text(team.question)}**"),
+            section(reading.TEAM_LABELS["why_it_matters"], team.why_it_matters),
+            section(reading.TEAM_LABELS["options"], bullets(team.options)),
+            section(reading.TEAM_LABELS["examples"], bullets(team.examples)),
         ]
     if isinstance(entry, DataElementEntry):
         if calc := entry.calculator:  # the page painguide.site.tools builds from this block
@@ -125,14 +124,14 @@ def trainer_tab(entry: Entry) -> str:
 
 def sources_list(src: str, refs: Iterable[SourceRef], catalog: Catalog) -> str:
     lines = []
-    for ref in refs:
-        source = catalog.sources[ref.id]
+    for c in reading.citations(refs, catalog):
+        source = c.source
         name = f"[{md_text(source.title)}]({markdown.url(source.url)})" if source.url else f"*{md_text(source.title)}*"
-        by = md_text(", ".join(x for x in (source.author, source.publisher, str(source.year or "")) if x))
-        extra = f" — {md_text(ref.locator)}" if ref.locator else ""
+        by = f" ({md_text(c.by)})" if c.by else ""
         cite = f". {md_text(source.citation)}" if source.citation else ""
-        about = f"[About this source]({link(src, 'sources.md')}#{source.id})"
-        lines.append(f"{name}{f' ({by})' if by else ''}{cite}{extra}. {about}")
+        extra = f" — {md_text(c.locator)}" if c.locator else ""
+        about = f"[About this source]({link(src, urls.SOURCES)}#{source.id})"
+        lines.append(f"{name}{by}{cite}{extra}. {about}")
     return numbered(lines)
 
 
@@ -192,9 +191,9 @@ def patient_page(entry: Entry, slots: Slots) -> str:
 # --- section indexes -------------------------------------------------------------------------------------
 
 
-def treatments_index(catalog: Catalog) -> str:
-    src = urls.section_index("treatment")
-    kind = kinds.BY_TYPE["treatment"]
+def treatments_index(kind: kinds.EntryKind, catalog: Catalog) -> str:
+    """The components in the task force's order, each with its treatment options."""
+    src = urls.section_index(kind.type)
     out = [
         front_matter(kind.index_title, kind.index_intro),
         f"# {kind.index_title}\n",
@@ -213,23 +212,22 @@ def treatments_index(catalog: Catalog) -> str:
     return "\n".join(out)
 
 
-def simple_index(entry_type: str, catalog: Catalog) -> str:
-    kind = kinds.BY_TYPE[entry_type]
-    src = urls.section_index(entry_type)
+def simple_index(kind: kinds.EntryKind, catalog: Catalog) -> str:
+    src = urls.section_index(kind.type)
     return "\n".join(
         [
             front_matter(kind.index_title, kind.index_intro),
             f"# {kind.index_title}\n",
             kind.index_intro + "\n",
-            listing(src, catalog.by_type(entry_type)),
+            listing(src, catalog.by_type(kind.type)),
         ]
     )
 
 
-def support_team_index(catalog: Catalog) -> str:
-    src = urls.section_index("team-question")
-    kind = kinds.BY_TYPE["team-question"]
-    questions = [q for q in catalog.by_type("team-question") if isinstance(q, TeamQuestionEntry)]
+def support_team_index(kind: kinds.EntryKind, catalog: Catalog) -> str:
+    """The support-team questions in their set-up order, then the data elements the team reviews."""
+    src = urls.section_index(kind.type)
+    questions = [q for q in catalog.by_type(kind.type) if isinstance(q, TeamQuestionEntry)]
     return "\n".join(
         [
             front_matter(kind.index_title, kind.index_intro),
@@ -249,6 +247,14 @@ def support_team_index(catalog: Catalog) -> str:
     )
 
 
+# How each index style lists its kind (painguide.content.kinds.IndexStyle).
+INDEXES: dict[kinds.IndexStyle, Callable[[kinds.EntryKind, Catalog], str]] = {
+    "simple": simple_index,
+    "treatments": treatments_index,
+    "support-team": support_team_index,
+}
+
+
 def patient_groups(catalog: Catalog) -> list[tuple[str, list[Entry]]]:
     """The patients' index: treatments by component in plain words, then the kinds with a patient group."""
     readable = [e for e in catalog.entries.values() if e.patient is not None]
@@ -261,7 +267,7 @@ def patient_groups(catalog: Catalog) -> list[tuple[str, list[Entry]]]:
 
 
 def patients_index(catalog: Catalog) -> str:
-    src = "patients/index.md"
+    src = urls.PATIENTS_INDEX
     out = [
         front_matter("For patients", "Plain-language guides to pain care options.", [kinds.AUDIENCE_TAGS["patient"]]),
         "# For patients\n",
@@ -282,7 +288,7 @@ def glossary_page(catalog: Catalog) -> str:
         see = ""
         if term.entry and term.entry in catalog.entries:
             target = catalog.entries[term.entry]
-            see = f"\n\n    See [{md_text(target.title)}]({link('glossary.md', urls.entry_page(target))})."
+            see = f"\n\n    See [{md_text(target.title)}]({link(urls.GLOSSARY, urls.entry_page(target))})."
         out.append(f"{md_text(term.term)}\n:   {indent(term.definition).strip()}{more}{see}\n")
     return "\n".join(out)
 
@@ -340,10 +346,9 @@ def generate(catalog: Catalog, slots: Slots) -> Iterator[tuple[str, str]]:
         yield urls.entry_page(entry), entry_page(entry, catalog)
         if entry.patient is not None:
             yield urls.patient_page(entry), patient_page(entry, slots)
-    yield urls.section_index("treatment"), treatments_index(catalog)
-    yield urls.section_index("team-question"), support_team_index(catalog)
-    for entry_type in ("barrier", "data-element", "topic", "condition", "population"):
-        yield urls.section_index(entry_type), simple_index(entry_type, catalog)
-    yield "patients/index.md", patients_index(catalog)
-    yield "glossary.md", glossary_page(catalog)
-    yield "sources.md", sources_page(catalog)
+    for kind in kinds.KINDS:
+        if kind.index is not None:
+            yield urls.section_index(kind.type), INDEXES[kind.index](kind, catalog)
+    yield urls.PATIENTS_INDEX, patients_index(catalog)
+    yield urls.GLOSSARY, glossary_page(catalog)
+    yield urls.SOURCES, sources_page(catalog)

@@ -1,4 +1,8 @@
-"""The site navigation, in reading order (MkDocs would otherwise sort alphabetically)."""
+"""The site navigation, in reading order (MkDocs would otherwise sort alphabetically).
+
+The entry groups come from the kind registry (painguide.content.kinds): each kind with a section index heads a
+group, labelled and placed by its row, so a new kind appears here with no edit.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from painguide import urls
+from painguide.content import kinds
 from painguide.content.catalog import Catalog, modules_in_order
 from painguide.content.schema import COMPONENT_IDS, Entry
 from painguide.site.markdown import nav_label
@@ -17,8 +22,21 @@ def _pages(entries: Sequence[Entry], page: Callable[[Entry], str] = urls.entry_p
     return [{nav_label(e.title): page(e)} for e in entries]
 
 
+def _group(kind: kinds.EntryKind, catalog: Catalog) -> list[NavItem]:
+    """A kind's navigation group: its section index, its pages, then the groups nested inside it."""
+    items: list[NavItem] = [urls.section_index(kind.type)]
+    if kind.index == "treatments":  # each component heads its own treatments
+        for cid in COMPONENT_IDS:
+            if comp := catalog.entries.get(cid):
+                items.append({nav_label(comp.title): [urls.entry_page(comp), *_pages(catalog.treatments_of(cid))]})
+    else:
+        items += _pages(catalog.by_type(kind.type))
+    items += [{kinds.nav_title(child): _group(child, catalog)} for child in kinds.nav_children(kind.type)]
+    return items
+
+
 def _trainers(catalog: Catalog) -> list[NavItem]:
-    items: list[NavItem] = ["trainers/index.md", {"Assignment builder": "trainers/assign.md"}]
+    items: list[NavItem] = [urls.TRAINERS_INDEX, {"Assignment builder": urls.TRAINERS_ASSIGN}]
     for m in modules_in_order(catalog):
         items.append(
             {
@@ -34,39 +52,27 @@ def _trainers(catalog: Catalog) -> list[NavItem]:
 
 def _tools() -> list[NavItem]:
     # The pages of painguide.site.tools (every build has all of them, with or without calculator blocks).
-    labels = {"mme": "MME calculator", "peg": "PEG score", "phq-9": "PHQ-9", "ort-oud": "ORT-OUD"}
     items: list[NavItem] = [urls.TOOLS_INDEX]
-    items += [{label: urls.tool_page(kind)} for kind, label in labels.items()]
+    items += [{tool.nav_label: urls.tool_page(tool.kind)} for tool in kinds.TOOLS]
     return [*items, {"Support-team planner": urls.TOOLS_PLANNER}]
 
 
 def nav(catalog: Catalog) -> list[NavItem]:
-    treatments: list[NavItem] = [urls.section_index("treatment")]
-    for cid in COMPONENT_IDS:
-        if comp := catalog.entries.get(cid):
-            treatments.append({nav_label(comp.title): [urls.entry_page(comp), *_pages(catalog.treatments_of(cid))]})
     readable = sorted((e for e in catalog.entries.values() if e.patient is not None), key=lambda e: e.title.lower())
-    support: list[NavItem] = [urls.section_index("team-question"), *_pages(catalog.by_type("team-question"))]
-    support.append({"Data elements": [urls.section_index("data-element"), *_pages(catalog.by_type("data-element"))]})
     return [
-        {"Home": "index.md"},
-        {"Treatments": treatments},
-        {"Barriers to care": [urls.section_index("barrier"), *_pages(catalog.by_type("barrier"))]},
-        {"Support team": support},
-        {"Conditions": [urls.section_index("condition"), *_pages(catalog.by_type("condition"))]},
-        {"Special populations": [urls.section_index("population"), *_pages(catalog.by_type("population"))]},
-        {"Topics": [urls.section_index("topic"), *_pages(catalog.by_type("topic"))]},
-        {"For patients": ["patients/index.md", *_pages(readable, urls.patient_page)]},
+        {"Home": urls.HOME},
+        *({kinds.nav_title(kind): _group(kind, catalog)} for kind in kinds.nav_kinds()),
+        {"For patients": [urls.PATIENTS_INDEX, *_pages(readable, urls.patient_page)]},
         {"For trainers": _trainers(catalog)},
         {"Tools": _tools()},
         {
             "Reference": [
-                {"Find guidance": "find.md"},
-                {"Glossary": "glossary.md"},
-                {"Sources": "sources.md"},
-                {"Tags": "tags.md"},
-                {"Using the API": "api.md"},
-                {"About": "about.md"},
+                {"Find guidance": urls.FIND},
+                {"Glossary": urls.GLOSSARY},
+                {"Sources": urls.SOURCES},
+                {"Tags": urls.TAGS},
+                {"Using the API": urls.API},
+                {"About": urls.ABOUT},
             ]
         },
     ]

@@ -5,7 +5,8 @@ once per build as ``assets/javascripts/tools-data.js`` (a script that sets ``win
 opened from ``file://`` cannot fetch JSON). The page script, docs/assets/javascripts/tools.js, reads only that
 export, so no factor, item or band is written twice. Forms come from templates (painguide.site.widgets) and
 are placed after the page sanitizer, like the other widgets; the Markdown notes they show or hide (review
-prompts, cautions, the PHQ-9 safety step) are rendered here through the content allow-list.
+prompts, cautions, the PHQ-9 safety step) are rendered here by ``markup.render_markdown``, with the extensions
+and allow-list they were validated against. Calculator kinds and names come from ``kinds.TOOLS``.
 """
 
 from __future__ import annotations
@@ -19,18 +20,17 @@ from typing import Any
 from markupsafe import Markup
 
 from painguide import urls
+from painguide.content import kinds, reading
 from painguide.content.catalog import Catalog
-from painguide.content.instruments import KINDS, CalculatorModel, MmeCalculator, PegCalculator, Phq9Calculator
+from painguide.content.instruments import CalculatorModel, MmeCalculator, PegCalculator, Phq9Calculator
+from painguide.content.markup import render_markdown
 from painguide.content.schema import DataElementEntry, SourceRef, TeamQuestionEntry
 from painguide.site import widgets
 from painguide.site.entries import sources_list
 from painguide.site.markdown import bullets, front_matter, link, md_text, section
-from painguide.site.sanitize import markdown_to_html
 from painguide.site.widgets import Slots
 
 DATA_SCRIPT = "assets/javascripts/tools-data.js"
-# Page titles when the content has no block for a kind (the fixture tree): the page says so.
-NAMES = {"mme": "MME calculator", "peg": "PEG score", "phq-9": "PHQ-9 depression score", "ort-oud": "ORT-OUD total"}
 PLANNER_TITLE = "Support-team planner"
 _BLOCK = re.compile(r"</?(?:p|li|ul|ol|br|h[1-6]|blockquote|table|tr|td|th|pre)\b[^>]*>")
 _TAG = re.compile(r"<[^>]+>")
@@ -46,13 +46,13 @@ def calculators(catalog: Catalog) -> dict[str, tuple[DataElementEntry, Calculato
 
 def _html(text: str) -> Markup:
     # Content Markdown, cleaned with the content allow-list: safe to place in a template unescaped.
-    return Markup(markdown_to_html(text))
+    return Markup(render_markdown(text))
 
 
 def _plain(text: str) -> str:
     """Markdown as one line of text (charter and downloads show answers and definitions as text)."""
     # block tags become spaces, inline ones (strong, a) nothing: "an <strong>estimate</strong>." stays tight
-    return " ".join(html.unescape(_TAG.sub("", _BLOCK.sub(" ", markdown_to_html(text)))).split())
+    return " ".join(html.unescape(_TAG.sub("", _BLOCK.sub(" ", render_markdown(text)))).split())
 
 
 # --- the exported data -----------------------------------------------------------------------------------
@@ -142,7 +142,7 @@ Found = tuple[DataElementEntry, CalculatorModel]
 def calculator_page(kind: str, found: Found | None, catalog: Catalog, slots: Slots) -> str:
     src = urls.tool_page(kind)
     if found is None:
-        title = NAMES[kind]
+        title = kinds.TOOL_BY_KIND[kind].title  # the content has no block for it (the fixture tree): say so
         return "\n".join(
             [
                 front_matter(title, f"{title}: not part of this build's content.", ["Tool"]),
@@ -181,8 +181,8 @@ def _guidance(entry: TeamQuestionEntry, src: str) -> str:
     return "\n".join(
         [
             f"**{md_text(t.question)}**\n",
-            section("Why it matters", t.why_it_matters, 3),
-            section("Options a clinic can choose", bullets(t.options), 3),
+            section(reading.TEAM_LABELS["why_it_matters"], t.why_it_matters, 3),
+            section(reading.TEAM_LABELS["options"], bullets(t.options), 3),
             f"{more}\n",
         ]
     )
@@ -223,8 +223,9 @@ def index_page(catalog: Catalog) -> str:
     src = urls.TOOLS_INDEX
     found = calculators(catalog)
     rows = []
-    for kind in KINDS:
-        name = found[kind][1].title if kind in found else NAMES[kind]
+    for tool in kinds.TOOLS:
+        kind = tool.kind
+        name = found[kind][1].title if kind in found else tool.title
         what = md_text(found[kind][0].summary) if kind in found else "Not part of this build's content."
         rows.append(f"[{md_text(name)}]({link(src, urls.tool_page(kind))}) — {what}")
     rows.append(
@@ -250,7 +251,7 @@ def generate(catalog: Catalog, slots: Slots) -> Iterator[tuple[str, str]]:
     """The Tools pages and the data script they read (every build has all six pages, so links never break)."""
     found = calculators(catalog)
     yield urls.TOOLS_INDEX, index_page(catalog)
-    for kind in KINDS:
-        yield urls.tool_page(kind), calculator_page(kind, found.get(kind), catalog, slots)
+    for tool in kinds.TOOLS:
+        yield urls.tool_page(tool.kind), calculator_page(tool.kind, found.get(tool.kind), catalog, slots)
     yield urls.TOOLS_PLANNER, planner_page(catalog, slots)
     yield DATA_SCRIPT, data_script(catalog)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from painguide.content import language
-from painguide.content.kinds import ENTRY_TYPES
+from painguide.content.kinds import ENTRY_TYPES, KINDS
 from painguide.content.readability import MAX_GRADE, MAX_MEDIAN_GRADE, MIN_WORDS, measure, median_grade
 from tests.helpers import ROOT
 
@@ -164,13 +164,17 @@ def test_team_questions_are_in_seed_order(real_catalog):
     assert [e.id for e in real_catalog.by_type("team-question")] == IDS["team-question"]
 
 
+# The kinds the patients' index lists: those with a patient group, and treatments (grouped by component).
+PATIENT_INDEX_KINDS = {k.type for k in KINDS if k.patient_group} | {"treatment"}
+
+
 def test_every_entry_is_cited_and_complete(real_catalog):
     for entry in real_catalog.entries.values():
         assert entry.sources and all(ref.id in real_catalog.sources for ref in entry.sources), entry.id
         assert entry.aliases, f"{entry.id}: aliases help search; add abbreviations and lay words"
         assert entry.related, f"{entry.id}: no related entries"
         assert 2 <= len(entry.trainer.learning_objectives) <= 4
-        if entry.type in {"component", "treatment", "barrier", "topic", "condition", "population"}:
+        if entry.type in PATIENT_INDEX_KINDS:
             assert entry.patient is not None, entry.id
 
 
