@@ -118,7 +118,8 @@ def parse(path: Path, shown: str, root: Path | None = None) -> Parsed | Problem:
         if duplicate := _first_duplicate_key(node):
             message = "merge keys (<<) are not allowed" if duplicate.value == "<<" else "key appears twice"
             return Problem(shown, duplicate.start_mark.line + 1, duplicate.value, message)
-        if found := _first_forbidden(node, []):  # "\uFFFE", "\x00", "\x85"... escapes in quoted strings
+        # "\uFFFE", "\x00", "\x85"...: only a double-quoted scalar's escapes can make one past the scan above
+        if "\\" in text and (found := _first_forbidden(node, [])):
             scalar, loc, char = found
             message = f"contains {describe(char)}, which content may not contain"
             return Problem(shown, scalar.start_mark.line + 1, field_path(loc) or None, message)
