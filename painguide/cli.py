@@ -12,6 +12,7 @@ from pathlib import Path
 from pydantic import ValidationError
 from pydantic_settings import SettingsError
 
+from painguide.content.characters import printable
 from painguide.content.problems import ContentError
 from painguide.content.validate import validate
 from painguide.settings import get_settings
@@ -22,10 +23,10 @@ def _validate(args: argparse.Namespace) -> int:
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
-        print(f"{len(problems)} problem(s) found in {args.dir}", file=sys.stderr)
+        print(f"{len(problems)} problem(s) found in {printable(args.dir)}", file=sys.stderr)
         return 1
     print(
-        f"{args.dir}: {len(catalog.entries)} entries, {len(catalog.modules)} modules, "
+        f"{printable(args.dir)}: {len(catalog.entries)} entries, {len(catalog.modules)} modules, "
         f"{len(catalog.sources)} sources, {len(catalog.glossary)} glossary terms: all valid"
     )
     return 0
@@ -47,9 +48,13 @@ def _publish(content: Path, out: Path, config: Path) -> int:
         return 1
     except Exception as exc:  # MkDocs aborts (strict warnings, broken links) and I/O errors
         logging.getLogger("painguide").debug("build failed", exc_info=True)  # --log-level debug shows where
-        print(f"build failed: {type(exc).__name__}: {exc}; the previous build is untouched", file=sys.stderr)
+        # printable: MkDocs' messages quote paths and page text (one failure, one line)
+        print(
+            f"build failed: {type(exc).__name__}: {printable(str(exc))}; the previous build is untouched",
+            file=sys.stderr,
+        )
         return 1
-    print(f"built {release} and published it as {out / publish.CURRENT}")
+    print(f"built {printable(str(release))} and published it as {printable(str(out / publish.CURRENT))}")
     return 0
 
 
@@ -89,7 +94,7 @@ def _export(args: argparse.Namespace) -> int:
     module = catalog.modules.get(args.module) if args.module else None
     if args.module and module is None:
         known = ", ".join(sorted(catalog.modules)) or "none"
-        print(f"painguide: no module '{args.module}' in {args.content} (modules: {known})", file=sys.stderr)
+        print(f"painguide: no module {args.module!r} in {printable(args.content)} (modules: {known})", file=sys.stderr)
         return 2
     if module is not None and args.format == "gift":
         data = gift.questions(module).encode()
@@ -97,7 +102,7 @@ def _export(args: argparse.Namespace) -> int:
         try:  # the cartridges' links back to the site use the address the site is built for
             site_url = publish.configured_site_url(Path(args.config), get_settings().site_url)
         except (ConfigurationError, OSError) as exc:
-            print(f"painguide: cannot read the site configuration {args.config}: {exc}", file=sys.stderr)
+            print(f"painguide: cannot read the site configuration {printable(args.config)}: {exc}", file=sys.stderr)
             return 2
         if module is not None:
             data = cartridge.module_cartridge(module, catalog, site_url)
@@ -106,9 +111,9 @@ def _export(args: argparse.Namespace) -> int:
     try:
         Path(args.out).write_bytes(data)
     except OSError as exc:
-        print(f"painguide: cannot write {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        print(f"painguide: cannot write {printable(args.out)}: {exc.strerror or exc}", file=sys.stderr)
         return 2
-    print(f"wrote {args.out} ({len(data):,} bytes)")
+    print(f"wrote {printable(args.out)} ({len(data):,} bytes)")
     return 0
 
 

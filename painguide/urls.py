@@ -1,4 +1,5 @@
-"""Where each entry, module, fixed page and download lives on the site: the one place that maps ids to paths.
+"""Where each entry, module, fixed page and download lives on the site: the path rules (painguide.content.pages)
+re-exported, and turned into URLs.
 
 The site is built with ``use_directory_urls: false`` (the offline plugin needs it so pages open from
 ``file://``), so a page ``treatments/medications/acetaminophen.md`` is served as ``….html``.
@@ -6,61 +7,27 @@ The site is built with ``use_directory_urls: false`` (the offline plugin needs i
 
 from __future__ import annotations
 
-from painguide.content import kinds
-from painguide.content.schema import ComponentEntry, Entry, TreatmentEntry
-
-
-def entry_page(entry: Entry) -> str:
-    """The Markdown source path of an entry's page (relative to docs/)."""
-    if isinstance(entry, ComponentEntry):
-        return f"{kinds.BY_TYPE['component'].section}/{entry.id}/index.md"
-    if isinstance(entry, TreatmentEntry):
-        return f"{kinds.BY_TYPE['treatment'].section}/{entry.component}/{entry.id}.md"
-    return f"{kinds.BY_TYPE[entry.type].section}/{entry.id}.md"
-
-
-def section_index(entry_type: str) -> str:
-    """The index page of a kind's section."""
-    return f"{kinds.BY_TYPE[entry_type].section}/index.md"
-
-
-def patient_page(entry: Entry) -> str:
-    """A page with only the patient explainer: what a patient lands on and prints."""
-    return f"patients/{entry.id}.md"
-
-
-def module_page(module_id: str, part: str = "index") -> str:
-    """A module's page; ``part`` is ``index``, ``handout`` or ``answers``."""
-    return f"trainers/{module_id}/{part}.md"
-
-
-def module_file(module_id: str, suffix: str) -> str:
-    """Where a module's LMS download lives: ``trainers/<id>/<id>.imscc`` (or ``.gift``), beside its page."""
-    return f"trainers/{module_id}/{module_id}.{suffix}"
-
-
-# The whole curriculum's cartridge, on the trainers' index (site-root relative, like module_file).
-CURRICULUM_FILE = "trainers/painguide-curriculum.imscc"
-
-# Fixed pages: generated (painguide.site) ...
-PATIENTS_INDEX = "patients/index.md"
-TRAINERS_INDEX = "trainers/index.md"
-TRAINERS_ASSIGN = "trainers/assign.md"
-GLOSSARY = "glossary.md"
-SOURCES = "sources.md"
-# ... and hand-written in docs/.
-HOME = "index.md"
-FIND = "find.md"
-TAGS = "tags.md"
-API = "api.md"
-ABOUT = "about.md"
-TOOLS_INDEX = "tools/index.md"
-TOOLS_PLANNER = "tools/support-team-planner.md"
-
-
-def tool_page(kind: str) -> str:
-    """A calculator's page: the calculator kind is the page name (tools/mme.md, tools/phq-9.md...)."""
-    return f"tools/{kind}.md"
+# The path rules live with the content (validation checks links against them); re-exported here, where every
+# other part looks them up.
+from painguide.content.pages import ABOUT as ABOUT
+from painguide.content.pages import API as API
+from painguide.content.pages import CURRICULUM_FILE as CURRICULUM_FILE
+from painguide.content.pages import FIND as FIND
+from painguide.content.pages import GLOSSARY as GLOSSARY
+from painguide.content.pages import HOME as HOME
+from painguide.content.pages import PATIENTS_INDEX as PATIENTS_INDEX
+from painguide.content.pages import SOURCES as SOURCES
+from painguide.content.pages import TAGS as TAGS
+from painguide.content.pages import TOOLS_INDEX as TOOLS_INDEX
+from painguide.content.pages import TOOLS_PLANNER as TOOLS_PLANNER
+from painguide.content.pages import TRAINERS_ASSIGN as TRAINERS_ASSIGN
+from painguide.content.pages import TRAINERS_INDEX as TRAINERS_INDEX
+from painguide.content.pages import entry_page as entry_page
+from painguide.content.pages import module_file as module_file
+from painguide.content.pages import module_page as module_page
+from painguide.content.pages import patient_page as patient_page
+from painguide.content.pages import section_index as section_index
+from painguide.content.pages import tool_page as tool_page
 
 
 def url(page: str) -> str:

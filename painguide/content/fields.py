@@ -16,7 +16,7 @@ from pydantic import (
     ValidationInfo,
 )
 
-from painguide.content import markup
+from painguide.content import characters, markup
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
@@ -83,7 +83,6 @@ MEASURABLE_VERBS: frozenset[str] = frozenset(
 # body as a fake admonition). Markdown fields are checked by rendering and sanitizing them (painguide.markup).
 MAX_MARKDOWN = 4000  # characters in one Markdown field; the longest today is about 1,100
 MAX_TEXT = 1000  # characters in one plain-text field
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")
 
 
 def _plain(value: str) -> str:
@@ -94,16 +93,16 @@ def _plain(value: str) -> str:
         )
     if "\n" in value or "\r" in value:
         raise ValueError("must be a single line (no line breaks)")
-    if m := _CONTROL.search(value):
-        raise ValueError(f"contains the control character U+{ord(m.group(0)):04X}")
+    if problem := characters.forbidden(value):  # also checked for every string at load (painguide.source)
+        raise ValueError(problem)
     return value
 
 
 def _safe_markdown(value: str, info: ValidationInfo) -> str:
     # Content read back from a build was checked when it was built; the server skips the render (context).
     if not (info.context or {}).get("trusted"):
-        if m := _CONTROL.search(value):
-            raise ValueError(f"contains the control character U+{ord(m.group(0)):04X}")
+        if problem := characters.forbidden(value):  # XML-invalid code points break the cartridges
+            raise ValueError(problem)
         if problem := markup.markdown_problem(value):
             raise ValueError(problem)
     return value

@@ -371,3 +371,35 @@ def render_markdown(text: str) -> str:
     every Markdown field was validated against. The one renderer for Markdown outside MkDocs pages (the tools'
     notes, the cartridge pages)."""
     return clean(_renderer().convert(text), page=False)
+
+
+class _Hrefs(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            self.hrefs += [value for name, value in attrs if name == "href" and value is not None]
+
+
+def link_targets(text: str) -> tuple[list[str], list[str]]:
+    """The link targets of a Markdown field as rendered: (every ``<a href>``, the targets of raw-HTML links).
+
+    Reference definitions count even when unused here: a page joins many fields, so ``[x][ref]`` in one field
+    and ``[ref]: page.md`` in another make a link only on the page. Raw-HTML links are listed apart because
+    MkDocs rewrites (and checks) only Markdown links: a raw ``href="x.md"`` stays a dead link.
+    """
+    if "[" not in text and "href" not in text.lower():  # no Markdown link, reference or <a href>: skip the render
+        return [], []
+    renderer = _renderer()
+    rendered = renderer.convert(text)
+    links = _Hrefs()
+    links.feed(rendered)
+    links.close()
+    raw = _Hrefs()
+    for block in renderer.htmlStash.rawHtmlBlocks:
+        raw.feed(str(block))
+    raw.close()
+    references = [url for url, _title in renderer.references.values()]
+    return [*links.hrefs, *references], raw.hrefs

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from painguide.content.characters import printable
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -17,8 +19,10 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        # printable: file names and YAML keys are the author's text too (a newline in either once printed a
+        # line of its own, e.g. a GitHub Actions `::error` command); values are already shown with repr
         where = self.path if self.line is None else f"{self.path}:{self.line}"
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        return printable(f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}")
 
 
 class ContentError(Exception):
@@ -30,10 +34,15 @@ class ContentError(Exception):
 
 
 def display_path(path: Path) -> str:
-    """The path as an author reads it: relative to the working directory when it is below it."""
+    """The path as an author reads it: relative to the working directory when it is below it.
+
+    Only the directory is resolved: a linked file is named by its link (``topics/a.yaml``, not where it points),
+    and a symlink loop (``a.yaml -> b.yaml -> a.yaml``) is shown rather than raised (RuntimeError in Python 3.11,
+    OSError later). Control characters are escaped when a Problem is printed, not here: the name stays a key.
+    """
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+        return str((path.parent.resolve() / path.name).relative_to(Path.cwd().resolve()))
+    except (ValueError, RuntimeError, OSError):
         return str(path)
 
 

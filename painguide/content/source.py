@@ -12,8 +12,10 @@ from typing import Any
 
 import yaml
 import yaml.composer
+import yaml.reader
 
-from painguide.content.problems import Problem
+from painguide.content.characters import FORBIDDEN, describe
+from painguide.content.problems import Problem, field_path
 
 MAX_FILE_BYTES = 512 * 1024  # the largest content file today is about 20 KB
 MAX_DEPTH = 24  # nesting levels; real files use at most 5, and ~600 used to crash with a RecursionError
@@ -80,6 +82,8 @@ def _read(path: Path, shown: str, root: Path | None) -> bytes | Problem:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
         with os.fdopen(fd, "rb") as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)
+    except RuntimeError:  # Python 3.11's resolve() on a symlink loop (a.yaml -> b.yaml -> a.yaml, or to itself)
+        return Problem(shown, None, None, "cannot read file: it is a symbolic link that loops")
     except OSError as exc:
         return Problem(shown, None, None, f"cannot read file: {exc.strerror}")
     if len(raw) > MAX_FILE_BYTES:
@@ -99,14 +103,26 @@ def parse(path: Path, shown: str, root: Path | None = None) -> Parsed | Problem:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         return Problem(shown, line, None, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")
-    loader = _Loader(text)
+    # Refused code points written as such, even in a comment (PyYAML's reader refuses most of them with an
+    # unlocated ReaderError, and counts NEL and U+2028 as line breaks an editor does not show); a leading BOM is
+    # the one allowed U+FEFF. Lines are counted as an editor counts them.
+    if m := FORBIDDEN.search(text, 1 if text.startswith("\ufeff") else 0):
+        line = text.count("\n", 0, m.start()) + 1
+        return Problem(shown, line, None, f"contains {describe(m.group())}; remove it (it is not text)")
+    loader: _Loader | None = None
     try:
+        loader = _Loader(text)  # the reader checks every character here: inside the try
         node = loader.get_single_node()
         if node is None:
             return Problem(shown, None, None, "file is empty")
         if duplicate := _first_duplicate_key(node):
             message = "merge keys (<<) are not allowed" if duplicate.value == "<<" else "key appears twice"
             return Problem(shown, duplicate.start_mark.line + 1, duplicate.value, message)
+        # "\uFFFE", "\x00", "\x85"...: only a double-quoted scalar's escapes can make one past the scan above
+        if "\\" in text and (found := _first_forbidden(node, [])):
+            scalar, loc, char = found
+            message = f"contains {describe(char)}, which content may not contain"
+            return Problem(shown, scalar.start_mark.line + 1, field_path(loc) or None, message)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -116,12 +132,16 @@ def parse(path: Path, shown: str, root: Path | None = None) -> Parsed | Problem:
             tag = detail.split("tag", 1)[1].strip(" '").removeprefix("tag:yaml.org,2002:")
             detail = f"YAML tag '!!{tag}' is not allowed: content files are plain data, never code"
         return Problem(shown, at, None, f"YAML syntax error: {detail}")
+    except yaml.reader.ReaderError as exc:  # belt and braces: the scan above refuses a superset
+        line = text.count("\n", 0, exc.position) + 1
+        return Problem(shown, line, None, f"contains U+{exc.character:04X}, which YAML does not allow")
     except yaml.YAMLError as exc:
         return Problem(shown, None, None, f"YAML error: {exc}")
     except (RecursionError, MemoryError) as exc:  # belt and braces: the depth cap should prevent these
         return Problem(shown, None, None, f"cannot parse file: {type(exc).__name__}")
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if not isinstance(data, dict):
         return Problem(shown, 1, None, f"expected a mapping of fields, found {type(data).__name__}")
     return Parsed(data, node)
@@ -142,6 +162,28 @@ def _first_duplicate_key(node: yaml.Node) -> yaml.Node | None:
     elif isinstance(node, yaml.SequenceNode):
         for item in node.value:
             if found := _first_duplicate_key(item):
+                return found
+    return None
+
+
+_Found = tuple[yaml.Node, list[str | int], str]
+
+
+def _first_forbidden(node: yaml.Node, loc: list[str | int]) -> _Found | None:
+    """The first scalar (key or value) holding a refused code point, with its field path and the code point:
+    every string a file holds is checked here once, whatever field type reads it (codes' displays, sources,
+    glossary, calculators)."""
+    if isinstance(node, yaml.ScalarNode):
+        m = FORBIDDEN.search(node.value)
+        return (node, loc, m.group()) if m else None
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            name = key.value if isinstance(key, yaml.ScalarNode) else "?"
+            if found := _first_forbidden(key, [*loc, name]) or _first_forbidden(value, [*loc, name]):
+                return found
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            if found := _first_forbidden(item, [*loc, i]):
                 return found
     return None
 

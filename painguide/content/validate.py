@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from painguide.content import calculators, markup, walk
+from painguide.content import calculators, links, markup, walk
 from painguide.content.catalog import CODES_FILE, GLOSSARY_FILE, MODULES_DIR, SOURCES_FILE, Catalog
 from painguide.content.messages import schema_problems
 from painguide.content.problems import ContentError, Problem, display_path, field_path
@@ -55,9 +55,12 @@ def validate(root: Path, strict: bool = False) -> tuple[Catalog, list[Problem]]:
         )
         if isinstance(parsed, Problem):
             problems.append(parsed)
+            catalog.broken.add(name)  # reported once: not again as every code or source it lacks
             continue
         value, found = _validate(model, parsed, shown)
         problems += found
+        if value is None:
+            catalog.broken.add(name)
         if name == GLOSSARY_FILE and (budget := markup.page_problem(walk.texts(parsed.data))):
             problems.append(Problem(shown, None, None, budget))  # one page: glossary.html
         nodes[name] = (parsed.node, shown)
@@ -151,7 +154,7 @@ def _cross_references(catalog: Catalog, nodes: dict[str, tuple[yaml.Node, str]])
             if rel not in catalog.entries:
                 unresolved(doc_id, ["related", i], f"'{rel}' is not an entry id", rel)
         for i, code in enumerate(getattr(doc, "codes", [])):
-            if code.system == "icd10cm":  # checked offline by the schema
+            if code.system == "icd10cm" or CODES_FILE in catalog.broken:  # offline by the schema / reported
                 continue
             record = catalog.codes.get((code.system, code.code))
             if record is None:
@@ -192,6 +195,8 @@ def _cross_references(catalog: Catalog, nodes: dict[str, tuple[yaml.Node, str]])
                 unresolved(doc_id, ["prerequisites", i], f"'{pre}' is not a module id", pre)
     for cycle in _cycles({m.id: m.prerequisites for m in catalog.modules.values()}):
         unresolved(cycle[0], ["prerequisites"], "prerequisite cycle: " + " -> ".join([*cycle, cycle[0]]))
+    for doc_id, loc, message in links.problems(catalog):  # dead relative links, from every page showing the text
+        unresolved(doc_id, loc, message)
     if GLOSSARY_FILE in nodes:
         seen: set[str] = set()
         for i, term in enumerate(catalog.glossary):
