@@ -1,47 +1,37 @@
-"""Response shapes: what the API promises integrators (stored shapes live in painguide.content.schema)."""
+"""Response shapes: what the API promises integrators.
+
+An entry or a module is returned as its stored model (painguide.content.schema) plus what the API adds (urls),
+by inheritance, so the two cannot drift (a hand copy once dropped `calculator`). Every response model forbids
+unknown keys: a view handing over a field the model lacks is an error in the tests, not a silent drop.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal, get_args
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from painguide.content.schema import (
-    SLUG_PATTERN,
-    Assignment,
-    Audience,
-    ClinicianLayer,
-    Code,
-    ComponentId,
-    ConditionClinicianLayer,
-    EntryType,
-    GuidancePatientLayer,
-    Lesson,
-    Measure,
-    PatientLayer,
-    PopulationClinicianLayer,
-    Question,
-    SourceRef,
-    TeamQuestion,
-    TrainerLayer,
-    Vignette,
-)
+from painguide.content import schema
+from painguide.content.schema import SLUG_PATTERN, Audience, ComponentId, EntryType, Role
 from painguide.search import MAX_QUERY_LENGTH
 
 SearchType = EntryType | Literal["module"]
 
 
-class ErrorBody(BaseModel):
+class Response(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorBody(Response):
     code: str = Field(examples=["not_found"])
     message: str
 
 
-class Error(BaseModel):
+class Error(Response):
     error: ErrorBody
 
 
-class Health(BaseModel):
+class Health(Response):
     status: Literal["ok", "degraded"] = Field(description='"degraded" (HTTP 503) when a part cannot be read.')
     release: str | None
     entries: int = 0
@@ -49,44 +39,87 @@ class Health(BaseModel):
     problems: list[str] = Field(default=[], description="What failed, when degraded.")
 
 
-class EntrySummary(BaseModel):
+class EntrySummary(Response):
     id: str
     type: EntryType
     title: str
     summary: str
-    component: str | None
+    component: ComponentId | None
     url: str = Field(description="Path of the entry's page on the site.")
 
 
-class EntryList(BaseModel):
+class EntryList(Response):
     total: int
     items: list[EntrySummary]
 
 
-class EntryDetail(BaseModel):
-    id: str
-    type: EntryType
-    title: str
-    summary: str
-    component: str | None = None
-    audiences: list[str]
-    tags: list[str]
-    aliases: list[str]
-    related: list[str]
-    sources: list[SourceRef]
-    reviewed: dt.date
-    review_due: dt.date | None = None
-    codes: list[Code] = []
-    clinician: ClinicianLayer | ConditionClinicianLayer | PopulationClinicianLayer
-    patient: PatientLayer | GuidancePatientLayer | None = None
-    trainer: TrainerLayer
-    team: TeamQuestion | None = None
-    measure: Measure | None = None
-    url: str
+class EntryUrls(Response):
+    """What the API adds to every stored entry: where its pages are."""
+
+    url: str = Field(description="Path of the entry's page on the site.")
     patient_url: str | None = Field(default=None, description="The patient-only, printable page.")
 
 
-class RelatedList(BaseModel):
+class EntryUrlsAndComponent(EntryUrls):
+    """...and, for the kinds that do not store one, the treatment component the entry belongs to."""
+
+    component: ComponentId | None = Field(default=None, description="A component entry's own id; else null.")
+
+
+# One response model per kind of stored entry: the stored model (last, so its fields come first in the
+# JSON) under what the API adds. A field added to the schema reaches the API with no edit here.
+class ComponentEntryDetail(EntryUrlsAndComponent, schema.ComponentEntry):
+    pass
+
+
+class TreatmentEntryDetail(EntryUrls, schema.TreatmentEntry):
+    pass
+
+
+class BarrierEntryDetail(EntryUrlsAndComponent, schema.BarrierEntry):
+    pass
+
+
+class TopicEntryDetail(EntryUrlsAndComponent, schema.TopicEntry):
+    pass
+
+
+class TeamQuestionEntryDetail(EntryUrlsAndComponent, schema.TeamQuestionEntry):
+    pass
+
+
+class DataElementEntryDetail(EntryUrlsAndComponent, schema.DataElementEntry):
+    pass
+
+
+class ConditionEntryDetail(EntryUrlsAndComponent, schema.ConditionEntry):
+    pass
+
+
+class PopulationEntryDetail(EntryUrlsAndComponent, schema.PopulationEntry):
+    pass
+
+
+EntryDetailModel = (
+    ComponentEntryDetail
+    | TreatmentEntryDetail
+    | BarrierEntryDetail
+    | TopicEntryDetail
+    | TeamQuestionEntryDetail
+    | DataElementEntryDetail
+    | ConditionEntryDetail
+    | PopulationEntryDetail
+)
+EntryDetail = Annotated[EntryDetailModel, Field(discriminator="type")]
+# The response model of each stored kind (views look it up by the stored entry's class).
+ENTRY_DETAILS: dict[type[schema.EntryModel], type[EntryDetailModel]] = {
+    detail.__bases__[-1]: detail for detail in get_args(EntryDetailModel)
+}
+if set(ENTRY_DETAILS) != set(get_args(schema.EntryModel)):
+    raise RuntimeError("painguide.serve.models needs one response model per member of schema.EntryModel")
+
+
+class RelatedList(Response):
     id: str
     related: list[EntrySummary] = Field(description="Entries the authors linked explicitly.")
     more_like_this: list[EntrySummary] = Field(description="Entries with the most similar text.")
@@ -104,23 +137,23 @@ class SearchQuery(BaseModel):
     offset: int = Field(default=0, ge=0, le=1000)
 
 
-class SearchHit(BaseModel):
+class SearchHit(Response):
     id: str
     title: str
     type: SearchType
-    component: str | None
+    component: ComponentId | None
     url: str
     snippet: str = Field(description="HTML-escaped excerpt; matches are wrapped in <mark>.")
     score: float
 
 
-class SearchFacets(BaseModel):
+class SearchFacets(Response):
     type: dict[str, int]
     component: dict[str, int]
     audience: dict[str, int]
 
 
-class SearchResults(BaseModel):
+class SearchResults(Response):
     query: str
     total: int
     results: list[SearchHit]
@@ -128,46 +161,32 @@ class SearchResults(BaseModel):
     suggestion: str | None = Field(description='"Did you mean": the query with spelling corrected.')
 
 
-class Completion(BaseModel):
+class Completion(Response):
     label: str
     id: str
     type: SearchType
     url: str
 
 
-class Completions(BaseModel):
+class Completions(Response):
     query: str
     completions: list[Completion]
 
 
-class ModuleSummary(BaseModel):
+class ModuleSummary(Response):
     id: str
     title: str
-    audiences: list[str]
+    audiences: list[Role]
     duration_minutes: int
     url: str
 
 
-class ModuleList(BaseModel):
+class ModuleList(Response):
     total: int
     items: list[ModuleSummary]
 
 
-class ModuleDetail(BaseModel):
-    id: str
-    title: str
-    summary: str
-    audiences: list[str]
-    level: str
-    duration_minutes: int
-    objectives: list[str]
-    prerequisites: list[str]
-    lessons: list[Lesson]
-    questions: list[Question]
-    vignette: Vignette
-    assignment: Assignment
-    sources: list[SourceRef]
-    reviewed: dt.date
-    url: str
-    handout_url: str
-    answers_url: str
+class ModuleDetail(Response, schema.Module):
+    url: str = Field(description="Path of the module's page on the site.")
+    handout_url: str = Field(description="The printable learner handout.")
+    answers_url: str = Field(description="The trainer's answer key.")

@@ -23,7 +23,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from painguide import publish, search, urls
+from painguide import publish, search
 from painguide.content import kinds
 from painguide.content.schema import DOCUMENT, EntryModel, Module
 
@@ -117,12 +117,6 @@ class Release:
             for code in entry.codes:
                 found.setdefault((code.system, code.code), []).append(entry)
         return found
-
-    def entry_url(self, entry: EntryModel) -> str:
-        return urls.url(urls.entry_page(entry))
-
-    def module_url(self, module_id: str) -> str:
-        return urls.url(urls.module_page(module_id))
 
     def list_entries(
         self, type: str | None, component: str | None, audience: str | None, limit: int, offset: int

@@ -1,8 +1,36 @@
 from __future__ import annotations
 
 import html
+import json
 
 import pytest
+from starlette.testclient import TestClient
+
+from painguide import publish
+from painguide.serve.app import create_app
+from painguide.settings import Settings
+
+# What the API adds to a stored entry (the export has `url` too; a component only for treatments).
+ADDED = {"url", "patient_url", "component"}
+
+
+def without_nulls(value):
+    """As the export writes it: empty optional fields left out, at every depth."""
+    if isinstance(value, dict):
+        return {k: without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [without_nulls(v) for v in value]
+    return value
+
+
+def assert_detail_has_every_stored_field(client, stored: dict) -> dict:
+    detail = client.get(f"/api/v1/entries/{stored['id']}").json()
+    missing = {k for k in stored if k not in detail}
+    assert not missing, f"{stored['id']}: the API drops {sorted(missing)}"
+    assert {k: without_nulls(detail[k]) for k in stored} == stored, stored["id"]
+    # nothing beyond the stored fields but the API's own, and nulls (the export leaves out empty fields)
+    assert {k for k, v in detail.items() if v is not None} - set(stored) <= ADDED, stored["id"]
+    return detail
 
 
 def test_health(client):
@@ -53,6 +81,37 @@ def test_entry_detail_has_layers_and_url(client):
 def test_entry_detail_for_data_element_has_measure(client):
     body = client.get("/api/v1/entries/peg-score").json()
     assert body["measure"]["scoring"] and body["patient"] is None and body["patient_url"] is None
+
+
+def test_entry_detail_has_every_field_of_the_export_and_the_catalog(client, built):
+    exported = client.get("/api/v1/export").json()["entries"]
+    stored = json.loads((publish.current(built) / "catalog.json").read_text())["entries"]
+    assert exported == stored and len(stored) == 14
+    for entry in exported:
+        assert_detail_has_every_stored_field(client, entry)
+
+
+@pytest.mark.slow
+def test_real_entry_details_have_every_stored_field_and_calculators(real_client, real_built):
+    exported = real_client.get("/api/v1/export").json()["entries"]
+    assert exported == json.loads((publish.current(real_built) / "catalog.json").read_text())["entries"]
+    with_calculator = set()
+    for entry in exported:
+        detail = assert_detail_has_every_stored_field(real_client, entry)
+        if detail.get("calculator"):
+            with_calculator.add(entry["id"])
+    # the hand-copied response model dropped these (F2 of architecture review 2)
+    assert with_calculator >= {"morphine-equivalent-dose", "opioid-risk-tool", "peg-score", "phq-depression-screen"}
+    mme = real_client.get("/api/v1/entries/morphine-equivalent-dose").json()["calculator"]
+    assert mme["kind"] == "mme" and mme["title"] == "MME calculator"
+
+
+def test_entry_detail_has_only_its_kinds_fields(client):
+    # a discriminated union on `type`: a treatment has no `measure` key, a data element no `team`
+    treatment = client.get("/api/v1/entries/acetaminophen").json()
+    assert "measure" not in treatment and "team" not in treatment and "calculator" not in treatment
+    element = client.get("/api/v1/entries/peg-score").json()
+    assert "team" not in element and element["calculator"] is None and element["component"] is None
 
 
 def test_unknown_entry_is_json_404(client):
@@ -120,3 +179,15 @@ def test_a_component_entry_is_its_own_component_everywhere(client):
         assert all(h["component"] == cid for h in hits if h["id"] == cid)
     treatment = client.get("/api/v1/entries/acetaminophen").json()
     assert treatment["component"] == "medications"
+
+
+def test_a_request_never_checks_markdown_again(built, monkeypatch):
+    # the build checked every Markdown field; a request that re-validated the layers rendered ~46 of them
+    def refuse(text: str) -> None:
+        raise AssertionError("a request re-checked Markdown")
+
+    monkeypatch.setattr("painguide.content.fields.markup.markdown_problem", refuse)
+    with TestClient(create_app(Settings(build_dir=built, response_cache_size=0))) as fresh:
+        for entry in fresh.get("/api/v1/export").json()["entries"]:
+            assert fresh.get(f"/api/v1/entries/{entry['id']}").status_code == 200
+        assert fresh.get("/api/v1/modules/fixture-basics").status_code == 200

@@ -5,7 +5,7 @@ from fastapi import APIRouter, HTTPException, Path, Query
 from painguide.content.schema import SLUG_PATTERN, Audience, ComponentId, EntryType
 from painguide.serve import views
 from painguide.serve.deps import CurrentRelease, Pool
-from painguide.serve.models import EntryDetail, EntryList, Error, RelatedList
+from painguide.serve.models import EntryDetail, EntryDetailModel, EntryList, Error, RelatedList
 
 router = APIRouter(prefix="/entries", tags=["entries"])
 EntryId = Annotated[str, Path(pattern=SLUG_PATTERN, max_length=80)]
@@ -22,14 +22,14 @@ async def list_entries(
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> EntryList:
     page = release.list_entries(type, component, audience, limit, offset)
-    return EntryList(total=page.total, items=[views.entry_summary(release, e) for e in page.items])
+    return EntryList(total=page.total, items=[views.entry_summary(e) for e in page.items])
 
 
 @router.get("/{entry_id}", response_model=EntryDetail, responses=NOT_FOUND)
-async def get_entry(release: CurrentRelease, entry_id: EntryId) -> EntryDetail:
+async def get_entry(release: CurrentRelease, entry_id: EntryId) -> EntryDetailModel:
     if entry_id not in release.entries:
         raise HTTPException(404, f"no entry '{entry_id}'")
-    return views.entry_detail(release, release.entries[entry_id])
+    return views.entry_detail(release.entries[entry_id])
 
 
 @router.get("/{entry_id}/related", response_model=RelatedList, responses=NOT_FOUND)
@@ -41,6 +41,6 @@ async def related(
     explicit, alike = await pool.run(release.related, entry_id, limit)
     return RelatedList(
         id=entry_id,
-        related=[views.entry_summary(release, e) for e in explicit],
-        more_like_this=[views.entry_summary(release, e) for e in alike],
+        related=[views.entry_summary(e) for e in explicit],
+        more_like_this=[views.entry_summary(e) for e in alike],
     )

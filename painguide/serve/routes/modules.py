@@ -13,7 +13,7 @@ router = APIRouter(prefix="/modules", tags=["modules"])
 @router.get("", response_model=ModuleList)
 async def list_modules(release: CurrentRelease, audience: Role | None = None) -> ModuleList:
     page = release.list_modules(audience)
-    return ModuleList(total=page.total, items=[views.module_summary(release, m) for m in page.items])
+    return ModuleList(total=page.total, items=[views.module_summary(m) for m in page.items])
 
 
 @router.get("/{module_id}", response_model=ModuleDetail, responses={404: {"model": Error}})
@@ -22,4 +22,4 @@ async def get_module(
 ) -> ModuleDetail:
     if module_id not in release.modules:
         raise HTTPException(404, f"no module '{module_id}'")
-    return views.module_detail(release, release.modules[module_id])
+    return views.module_detail(release.modules[module_id])
