@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from painguide import urls
 from painguide.content.catalog import Catalog, modules_in_order
 from painguide.content.schema import Module
-from painguide.export import pages, qti
+from painguide.export import pages, qti, xmltext
 
 NS = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"
 LOM_MANIFEST = "http://ltsc.ieee.org/xsd/imsccv1p1/LOM/manifest"
@@ -102,8 +102,13 @@ def _weblink(title: str, url: str) -> bytes:
     _sub(root, "title", title)
     _sub(root, "url", href=url, target="_blank")
     ET.indent(root)
-    data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
-    return data
+    return xmltext.document(root)
+
+
+def _html(page: pages.Page) -> bytes:
+    # HTML is not XML, but an LMS may parse a page with an XML parser (or store it in an XML backup), and
+    # in HTML the same code points are parse errors: they go too.
+    return xmltext.clean(page.html).encode()
 
 
 def _add_module(package: _Package, module: Module, catalog: Catalog, site_url: str | None) -> None:
@@ -122,10 +127,10 @@ def _add_module(package: _Package, module: Module, catalog: Catalog, site_url: s
         path = f"{folder}/{page.name}"
         if page.instructor:
             package.resource(ident(module.id, "R_answers"), WEBCONTENT, path, href=True, instructor=True)
-            package.files[path] = page.html.encode()
+            package.files[path] = _html(page)
             continue
         part = page.name.removesuffix(".html")
-        entry(part, page.title, WEBCONTENT, path, page.html.encode(), href=True)
+        entry(part, page.title, WEBCONTENT, path, _html(page), href=True)
         if page.name == "case.html":  # the knowledge check follows the case, before the assignment
             check = qti.assessment(module, ident(module.id, "R_check"))
             entry("check", "Knowledge check", ASSESSMENT, f"{folder}/knowledge-check.xml", check, href=False)
@@ -170,7 +175,7 @@ def package(
     for module in modules:
         _add_module(built, module, catalog, site_url)
     ET.indent(manifest)
-    built.files[MANIFEST] = ET.tostring(manifest, encoding="utf-8", xml_declaration=True)
+    built.files[MANIFEST] = xmltext.document(manifest)
     return _zip(built.files)
 
 

@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 
 from painguide.content.kinds import LETTERS
 from painguide.content.schema import Module, Question
+from painguide.export import xmltext
 
 NS = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -97,5 +98,4 @@ def assessment(module: Module, ident: str) -> bytes:
     for number, question in enumerate(module.questions, 1):
         _item(section, item_ident(ident, number), number, question)
     ET.indent(root)
-    data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
-    return data
+    return xmltext.document(root)

@@ -5,6 +5,7 @@ returns an information card per PainGuide entry their codes match, linking the c
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
@@ -24,6 +25,16 @@ _PREFETCH = {
     "medications": "MedicationRequest?patient={{context.patientId}}&status=active",
 }
 _READS = {"Condition", "MedicationRequest"}
+# A card's `detail` is Markdown (CDS Hooks 2.0), and an EHR renders it inside the chart. Our summaries are
+# plain text, so every character that could start Markdown syntax is backslash-escaped (CommonMark lets any
+# ASCII punctuation be escaped and shows it as typed): no link, image, HTML, emphasis, list or heading can
+# come from content. ":" (after "http", "javascript"...), "." (in "www.") and "@" are escaped too, so a
+# renderer that autolinks bare URLs or e-mail addresses (GFM; marked, markdown-it's linkify) finds none.
+# Our own links go only in the card's `links`.
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~&:@])")
+# `summary` and link labels are plain text (the spec), shown as typed; an EHR that renders them as Markdown
+# anyway finds no link or image syntax: square brackets become parentheses, and "<", ">" go.
+_PLAIN = str.maketrans({"[": "(", "]": ")", "<": None, ">": None})
 
 
 class BadRequest(ValueError):
@@ -100,17 +111,28 @@ def cards(release: Release, site_url: str | None, request: HookRequest) -> list[
     return [_card(release, site_url, entry) for entry in list(matched.values())[:MAX_CARDS]]
 
 
+def markdown_text(text: str) -> str:
+    """Plain ``text`` as Markdown that renders as exactly that text, on one line."""
+    return _MARKDOWN.sub(r"\\\1", " ".join(text.split()))
+
+
+def plain_text(text: str) -> str:
+    """Plain ``text`` for a plain-text field, without anything a Markdown renderer would make a link of."""
+    return " ".join(text.translate(_PLAIN).split())
+
+
 def _card(release: Release, site_url: str | None, entry: EntryModel) -> dict[str, Any]:
     clinician = knowledge.for_reader(release, site_url, [entry], patient=False)[0]
-    links = [{"label": f"PainGuide for clinicians: {entry.title}", "url": clinician.url, "type": "absolute"}]
+    title = plain_text(entry.title)
+    links = [{"label": f"PainGuide for clinicians: {title}", "url": clinician.url, "type": "absolute"}]
     for patient in knowledge.for_reader(release, site_url, [entry], patient=True):
         links.append({"label": "Plain-language page to share with the patient", "url": patient.url, "type": "absolute"})
-    summary = f"PainGuide: {entry.title}"
+    summary = f"PainGuide: {title}"
     return {
         "uuid": str(uuid.uuid5(uuid.NAMESPACE_URL, clinician.url)),
         "summary": summary if len(summary) <= MAX_SUMMARY else summary[: MAX_SUMMARY - 1] + "…",
         "indicator": "info",
-        "detail": entry.summary,
+        "detail": markdown_text(entry.summary),
         "source": {"label": "PainGuide", "url": knowledge.public_base(release, site_url)},
         "links": links,
     }

@@ -16,9 +16,10 @@ import xml.etree.ElementTree as ET
 from typing import Annotated, Any, Literal
 from urllib.parse import urljoin
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from painguide.content import codes
+from painguide.export import xmltext
 from painguide.search import Filters
 from painguide.serve import knowledge
 from painguide.serve.knowledge import Answer
@@ -27,11 +28,35 @@ from painguide.serve.workers import CpuPool
 
 ATOM = "http://www.w3.org/2005/Atom"
 LANGUAGE = "en"  # every page is in English today; a request for another language gets English, and says so
-# JSONP callbacks: a plain (dotted) JavaScript identifier, nothing that could carry script of its own.
-CALLBACK = r"^[A-Za-z_$][\w$.]{0,63}$"
+# JSONP callbacks. JSONP is kept because MedlinePlus Connect offers it and EHR widgets written for it pass
+# `callback=`, but the response is a script on this site's origin: under the pages' `script-src 'self'`, a
+# markup injection could load it to call a function of its choosing with our feed as the argument. So the
+# name is a plain ASCII identifier (no dots: `location.assign`, `document.write`, `top.postMessage` are out
+# of reach; jQuery's generated `jQuery3600…_1699…` and MedlinePlus-style `CallbackFunction` still pass),
+# never a browser global that acts on its argument (dialogs, eval and timers, windows, messaging, module
+# loaders), the site's own globals, or a name starting "__" (internals such as Material's `__md_set`).
+# nosniff, sent on every response, does not help here: the gadget is served with the right type. A check of
+# Sec-Fetch-Site would, but the response cache and shared caches key on the URL alone.
+CALLBACK = r"^[A-Za-z_$][A-Za-z0-9_$]{0,63}$"
+DENIED_CALLBACKS = frozenset(
+    {
+        *("alert", "confirm", "prompt", "print"),
+        *("eval", "Function", "setTimeout", "setInterval", "setImmediate", "execScript", "queueMicrotask"),
+        *("requestAnimationFrame", "requestIdleCallback", "reportError"),
+        *("open", "close", "stop", "focus", "blur", "location", "navigate", "postMessage", "fetch"),
+        *("importScripts", "define", "require", "PainGuideTools", "MiniSearch"),
+    }
+)
 _OID = r"^[0-2](\.(0|[1-9][0-9]{0,9})){1,20}$"
 _TOKEN = r"^[A-Za-z0-9_.:-]{1,64}$"
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Refused in display names and original text: controls, and what XML 1.0 cannot carry or Unicode calls a
+# non-character (U+FFFE, U+FFFF, U+FDD0-U+FDEF and the last two of every plane): the value is echoed in the
+# Atom feed, and none of them belongs in a term a clinician sees.
+_CONTROL = re.compile(
+    "[\x00-\x1f\x7f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+    + "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(1, 17))
+    + "]"
+)
 # The parameters the answer depends on, in the order they are echoed (others are accepted and ignored).
 ECHOED = (
     "mainSearchCriteria.v.c",
@@ -54,7 +79,13 @@ def _plain(value: object) -> object:
     if isinstance(value, str):
         value = " ".join(value.split())
         if _CONTROL.search(value):
-            raise ValueError("control characters are not allowed")
+            raise ValueError("control characters and non-characters (such as U+FFFE) are not allowed")
+    return value
+
+
+def _callback(value: str) -> str:
+    if value in DENIED_CALLBACKS or value.startswith("__"):
+        raise ValueError("the callback must be a function of your page, not a browser global")
     return value
 
 
@@ -80,7 +111,9 @@ class KnowledgeRequest(BaseModel):
     response_type: Literal["text/xml", "application/json", "application/javascript", "text/html"] = Field(
         "text/xml", alias="knowledgeResponseType"
     )
-    callback: str | None = Field(None, pattern=CALLBACK, description="JSONP only.")
+    callback: Annotated[str, Field(pattern=CALLBACK), AfterValidator(_callback)] | None = Field(
+        None, description="JSONP only: a plain identifier, not a browser global such as alert, eval or postMessage."
+    )
 
     @property
     def patient(self) -> bool:
@@ -187,8 +220,7 @@ def atom(data: dict[str, Any]) -> bytes:
         text(entry, "id", e["id"])
         text(entry, "updated", e["updated"])
         text(entry, "summary", e["summary"])
-    out: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
-    return out
+    return xmltext.document(root)  # drops what XML 1.0 excludes, e.g. U+FFFF in an entry's title
 
 
 def jsonp(callback: str, data: dict[str, Any]) -> bytes:
@@ -241,5 +273,4 @@ def profile(service_url: str, published: dt.date) -> bytes:
         ET.SubElement(topics, "subTopic", {"linkName": "Pain care guidance"})
         service = ET.SubElement(context, "knowledgeRequestService")
         ET.SubElement(service, "knowledgeRequestServiceLocation", {"url": service_url + "?"})
-    out: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
-    return out
+    return xmltext.document(root)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import xml.etree.ElementTree as ET
 import zipfile
@@ -109,3 +110,34 @@ def test_the_xsd_check_rejects_a_broken_manifest(fixture_catalog, old, new):
     assert xsd_errors(manifest_schema(), manifest) == []
     assert old in manifest
     assert xsd_errors(manifest_schema(), manifest.replace(old, new, 1))
+
+
+# Every code point XML 1.0 excludes, as content validation would refuse them (this bypasses it).
+NOT_XML = "\ufffe\uffff\x01\x0b\ud800"
+
+
+def test_text_xml_cannot_carry_never_reaches_a_cartridge(fixture_catalog):
+    """U+FFFE in a module title once made the manifest, QTI and web link "not well-formed (invalid token)"."""
+    module = fixture_catalog.modules["fixture-basics"]
+    question = module.questions[0]
+    question = question.model_copy(
+        update={
+            "prompt": f"{question.prompt}{NOT_XML}",
+            "choices": [f"{c}{NOT_XML}" if c == question.answer else c for c in question.choices],
+            "answer": f"{question.answer}{NOT_XML}",
+        }
+    )
+    hostile = module.model_copy(
+        update={"title": f"Measuring {NOT_XML}care", "summary": f"{module.summary}{NOT_XML}", "questions": [question]}
+    )
+    catalog = dataclasses.replace(fixture_catalog, modules={**fixture_catalog.modules, hostile.id: hostile})
+    for data in (cartridge.module_cartridge(hostile, catalog, SITE), cartridge.curriculum_cartridge(catalog, SITE)):
+        package = check(data)  # parses the manifest, QTI and web link, and validates them against the XSDs
+        archive = package.archive
+        for name in archive.namelist():
+            if name.endswith(".xml"):
+                ET.fromstring(archive.read(name))  # expat: every XML member well-formed
+            text = archive.read(name).decode("utf-8")
+            assert not set(text) & set(NOT_XML), name
+        titles = [m.findtext(f"{CP}title") for m in package.modules()]
+        assert "Measuring care" in titles

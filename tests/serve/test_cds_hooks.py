@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from html import unescape
 from pathlib import Path
 from typing import Any
 
 import pytest
+from markdown_it import MarkdownIt
 from starlette.testclient import TestClient
 
+from painguide.serve import cds, knowledge
 from painguide.serve.app import create_app
 from painguide.settings import Settings
 
@@ -128,3 +132,65 @@ def test_browsers_may_call_the_service_across_origins(ehr: TestClient) -> None:
         },
     )
     assert response.status_code == 200 and "POST" in response.headers["access-control-allow-methods"]
+
+
+# The security review's payload (F8): a plain-text summary that was copied into the Markdown `detail` as is.
+P6 = "[P6a](javascript:alert(6)) ![P6b](http://127.0.0.1:8619/p6.png)"
+HOSTILE_TEXT = [
+    P6,
+    "<img src=x onerror=alert(1)> <script>alert(2)</script> <https://evil.example/>",
+    "# Heading",
+    "1. list",
+    "- item",
+    "+ item",
+    "> quote",
+    "    indented code",
+    "`code` *em* __strong__ ~~del~~",
+    "[ref][x] [x]: https://evil.example/ ![img][x]",
+    "a | b\n--|--\nc | d",
+    "&lt;img&gt; &#106;avascript:",
+    "www.evil.example http://evil.example/x mail@evil.example",
+    "trailing backslash \\",
+    "{: #__config }",
+]
+# GitHub Flavored Markdown's extended autolinks (what a GFM renderer links without any syntax)
+_AUTOLINK = re.compile(r"(?:https?|ftp)://|www\.|[\w.+-]+@[\w-]+\.\w")
+
+
+def _render(markdown: str) -> list[str]:
+    """The detail as CommonMark (markdown-it-py, the reference implementation's rules) and with GFM tables
+    and strikethrough, as an EHR would render it."""
+    return [MarkdownIt("commonmark").render(markdown), MarkdownIt("gfm-like", {"linkify": False}).render(markdown)]
+
+
+@pytest.mark.parametrize("text", HOSTILE_TEXT)
+def test_detail_renders_plain_text_as_typed(text: str) -> None:
+    detail = cds.markdown_text(text)
+    assert "\n" not in detail and not _AUTOLINK.search(detail)
+    for html in _render(detail):
+        assert html.startswith("<p>") and html.endswith("</p>\n") and html.count("<") == 2, html
+        assert unescape(html[3:-5]) == " ".join(text.split())
+
+
+def test_a_hostile_summary_never_becomes_a_link_or_an_image(ehr: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """By the review's reproduction: an EHR rendering the card showed the author's link and loaded an image."""
+    by_code = knowledge.by_code
+
+    def hostile(*args: Any) -> list[Any]:
+        return [e.model_copy(update={"summary": f"Knee pain {P6}", "title": f"Knee {P6}"}) for e in by_code(*args)]
+
+    monkeypatch.setattr(knowledge, "by_code", hostile)
+    prefetch = {"conditions": _bundle(_condition("http://hl7.org/fhir/sid/icd-10-cm", "M17.11"))}
+    [card] = ehr.post(SERVICE, json=_call(prefetch)).json()["cards"]
+    for html in _render(card["detail"]):
+        assert "<a" not in html and "<img" not in html and "href" not in html and "src=" not in html
+        assert unescape(html.strip().removeprefix("<p>").removesuffix("</p>")) == f"Knee pain {P6}"
+    # summary and labels are plain text: as typed, with nothing a renderer would take for a link or image
+    assert card["summary"] == "PainGuide: Knee (P6a)(javascript:alert(6)) !(P6b)(http://127.0.0.1:8619/p6.png)"
+    for text in [card["summary"], *(link["label"] for link in card["links"])]:
+        for html in _render(text):
+            assert "<a" not in html and "<img" not in html, html
+    assert [link["url"] for link in card["links"]] == [
+        SITE + "conditions/osteoarthritis-pain.html",
+        SITE + "patients/osteoarthritis-pain.html",
+    ]

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+from painguide.serve import infobutton
 from painguide.serve.app import create_app
 from painguide.settings import Settings
 
@@ -162,13 +163,53 @@ def test_unknown_parameters_are_ignored(ehr: TestClient) -> None:
 
 def test_jsonp_only_with_a_plain_identifier(ehr: TestClient) -> None:
     params = {**KNEE, "knowledgeResponseType": "application/javascript"}
-    ok = ehr.get("/api/v1/infobutton", params={**params, "callback": "EHR.show_links"})
-    assert ok.status_code == 200 and ok.text.startswith("/**/EHR.show_links({") and ok.text.endswith("});")
-    assert "<" not in ok.text
-    for hostile in ("alert(1)//", "a;b", "x" * 65, "</script>"):
+    for name in ("showLinks", "jQuery36001234_1699999999", "$cb", "EHR_show_links"):
+        ok = ehr.get("/api/v1/infobutton", params={**params, "callback": name})
+        assert ok.status_code == 200 and ok.text.startswith(f"/**/{name}({{") and ok.text.endswith("});")
+        assert ok.headers["content-type"].startswith("application/javascript")
+        assert ok.headers["x-content-type-options"] == "nosniff"
+        assert "<" not in ok.text
+    for hostile in ("alert(1)//", "a;b", "x" * 65, "</script>", "a\n", "a\u2028", "é"):
         response = ehr.get("/api/v1/infobutton", params={**params, "callback": hostile})
         assert response.status_code == 422 and response.json()["error"]["code"] == "invalid_request"
     assert ehr.get("/api/v1/infobutton", params=params).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "name",
+    # a same-origin script gadget under script-src 'self': each of these would act on the feed object
+    [
+        *("alert", "eval", "Function", "setTimeout", "setInterval", "open", "location", "postMessage", "define"),
+        *("EHR.show_links", "location.assign", "document.write", "top.postMessage", "__md_set", "__proto__"),
+    ],
+)
+def test_jsonp_refuses_browser_globals_and_dotted_names(ehr: TestClient, name: str) -> None:
+    params = {**KNEE, "knowledgeResponseType": "application/javascript", "callback": name}
+    response = ehr.get("/api/v1/infobutton", params=params)
+    assert response.status_code == 422 and response.json()["error"]["code"] == "invalid_request"
+    assert "callback" in response.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("text", ["knee \ufffe pain", "knee \uffff", "\ufdd0knee", "knee\U0001fffe"])
+@pytest.mark.parametrize("name", ["mainSearchCriteria.v.dn", "mainSearchCriteria.v.ot"])
+def test_text_xml_cannot_carry_is_refused(ehr: TestClient, name: str, text: str) -> None:
+    response = ehr.get("/api/v1/infobutton", params={name: text})
+    assert response.status_code == 422 and response.json()["error"]["code"] == "invalid_request"
+    assert name in response.json()["error"]["message"]
+
+
+def test_the_atom_feed_drops_what_xml_cannot_carry() -> None:
+    """Belt and braces: an entry title with U+FFFF (content validation refuses it) still gives a feed."""
+    entry = {"title": {"type": "text", "_value": "Knee\uffff pain\ufffe\x01"}, "link": [], "id": {"_value": "x"}}
+    entry |= {"summary": {"type": "text", "_value": "a\ud800b"}, "updated": {"_value": "2024-01-01T00:00:00Z"}}
+    text = {"type": "text", "_value": "PainGuide \uffff"}
+    data = {"feed": {"base": SITE, "lang": "en", "title": text, "subtitle": text, "updated": {"_value": "x"}}}
+    data["feed"] |= {"id": {"_value": "x"}, "author": {"name": text, "uri": {"_value": SITE}}, "entry": [entry]}
+    data["feed"]["category"] = [{"scheme": "mainSearchCriteria.v.dn", "term": "knee\ufffe"}]
+    root = ET.fromstring(infobutton.atom(data))  # expat: "not well-formed (invalid token)" before the fix
+    assert root.findtext(f"{ATOM}entry/{ATOM}title") == "Knee pain"
+    assert root.findtext(f"{ATOM}entry/{ATOM}summary") == "ab"
+    assert root.find(f"{ATOM}category").get("term") == "knee"
 
 
 @pytest.mark.parametrize(

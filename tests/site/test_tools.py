@@ -9,11 +9,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from html import unescape
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+import markdown as md
 import pytest
+from markdown_it import MarkdownIt
 from playwright.sync_api import Page, expect
 
 from painguide.content.calculators import InputError, mme, ort_oud, peg, phq9
@@ -143,6 +146,25 @@ def test_mme_buprenorphine_is_refused_with_the_reason(tool_page: Page, live_serv
     expect(tool_page.locator('[data-refusal="buprenorphine"]')).to_be_visible()
 
 
+def test_a_link_with_1000_rows_gives_20_and_says_the_rest_were_left_out(tool_page: Page, live_server):
+    """F10: 1,000 rows in a link froze the tab for 24 s (a renumbering of every row per row added)."""
+    doses = [{"drug": "oxycodone", "mg": 10, "per_day": 3}] * 999 + [{"drug": "morphine", "mg": 1, "per_day": 1}]
+    tool_page.errors.clear()  # type: ignore[attr-defined]
+    tool_page.goto(f"{live_server}/tools/mme.html?{mme_query(doses)}")
+    expect(tool_page.locator("form.pg-tool[data-ready]")).to_have_count(1)
+    expect(tool_page.locator(".pg-dose")).to_have_count(20)
+    expect(tool_page.locator("[data-row]").last).to_have_attribute("data-row", "20")
+    expect(tool_page.locator("#pg-drug-20")).to_have_value("oxycodone")
+    errors = tool_page.locator(".pg-errors")
+    expect(errors).to_contain_text("The link lists 1000 medicines; this calculator takes 20 from a link")
+    expect(errors).to_contain_text("the last 980 were left out")
+    expect(tool_page.locator("[data-result]")).to_have_text("")  # a total without them would be too low
+    tool_page.get_by_role("button", name="Calculate").click()  # said once; then the rows as they are
+    expect(tool_page.locator("[data-result]")).to_have_text("900")  # 20 x 10 mg x 3 x 1.5
+    expect(errors).to_be_empty()
+    assert tool_page.errors == []  # type: ignore[attr-defined]
+
+
 def test_mme_input_errors_by_keyboard(page: Page):
     """Typed errors: negative dose, missing frequency, a word for a number; fixed, then the total."""
     page.route(SEARCH_INDEX, lambda route: route.abort())
@@ -250,6 +272,7 @@ def test_planner_charter_downloads_and_erase(page: Page, real_catalog):
         page.get_by_role("button", name="Download Markdown").click()
     markdown = Path(info.value.path()).read_text(encoding="utf-8")
     assert markdown.startswith("# Team charter: Riverbend Family Health")
+    shown = _markdown_text(markdown)
     with page.expect_download() as info:
         page.get_by_role("button", name="Download JSON").click()
     assert info.value.suggested_filename == "team-charter.json"
@@ -260,11 +283,11 @@ def test_planner_charter_downloads_and_erase(page: Page, real_catalog):
         for a, q in zip(data["answers"], questions, strict=True)
     )
     assert [d["id"] for d in data["data_elements"]] == chosen
-    for q in questions:
-        assert answers[q.id] in markdown
+    for q in questions:  # as typed once rendered (the Markdown escapes what would be syntax)
+        assert " ".join(answers[q.id].split()) in shown
     for d in data["data_elements"]:
         assert d["definition"] and d["intended_use"] and d["limits"]
-        assert d["intended_use"] in markdown and d["limits"] in markdown
+        assert " ".join(d["intended_use"].split()) in shown and " ".join(d["limits"].split()) in shown
 
     # kept in this browser only, across a reload; then erased
     page.reload()
@@ -277,6 +300,53 @@ def test_planner_charter_downloads_and_erase(page: Page, real_catalog):
     expect(charter.locator(".pg-charter-empty")).to_have_count(len(questions) + 1)
     page.reload()
     expect(page.locator("#pg-team-name")).to_have_value("")
+
+
+# The security review's planner answer (F9), and more Markdown that must stay text
+PLANTED = (
+    "</textarea><img src=x onerror=alert('ls-answer')>\n\n[click me](javascript:alert('md-link'))\n"
+    "<script>alert(1)</script> ![i](http://127.0.0.1:8619/p.png) <http://127.0.0.1:8619/> [r][1]\n"
+    "[1]: javascript:alert(2)\n# heading\n1. list\n- item\n> quote\n    code\n*em* __strong__ `tick` {: #__config }"
+)
+
+
+def _markdown_html(markdown: str) -> list[str]:
+    """The download as two Markdown viewers render it: Python-Markdown and CommonMark (raw HTML allowed)."""
+    return [md.markdown(markdown, extensions=["extra"]), MarkdownIt("commonmark").render(markdown)]
+
+
+def _markdown_text(markdown: str) -> str:
+    html = _markdown_html(markdown)[0]
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+@pytest.mark.parametrize("how", ["typed", "localStorage"])
+def test_planner_markdown_download_shows_hostile_answers_as_text(page: Page, live_server: str, how: str):
+    page.route(SEARCH_INDEX, lambda route: route.abort())
+    page.goto("/tools/support-team-planner.html")
+    first = page.locator("[data-planner-field]").nth(1)
+    name = first.get_attribute("data-planner-field")
+    if how == "typed":
+        page.locator("#pg-team-name").fill("Team [x](javascript:alert(3)) <img src=x>")
+        first.fill(PLANTED)
+    else:  # what another local document can do from file://, where every page shares localStorage
+        stored = {"answers": {"team": "Team [x](javascript:alert(3)) <img src=x>", name: PLANTED}, "elements": []}
+        page.evaluate("(s) => window.localStorage.setItem('painguide.planner.v1', JSON.stringify(s))", stored)
+        page.reload()
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download Markdown").click()
+    markdown = Path(info.value.path()).read_text(encoding="utf-8")
+    for html in _markdown_html(markdown):
+        assert "<img" not in html and "<script" not in html and "<textarea" not in html, html
+        assert "javascript:" not in " ".join(re.findall(r"<a [^>]*>", html)), html
+        assert all(href.startswith(f"{live_server}/") for href in re.findall(r'href="([^"]*)"', html)), html
+        # nor a heading, list, quote, code or emphasis of the answer's making (none chosen: no list of ours)
+        assert html.count("<h1") == 1 and not re.search(r"<(?:ol|ul|blockquote|code|pre)\b", html), html
+        assert "<em>em</em>" not in html and "<strong>strong</strong>" not in html
+    shown = _markdown_text(markdown)
+    assert "Team charter: Team [x](javascript:alert(3)) <img src=x>" in shown
+    for line in PLANTED.splitlines():
+        assert " ".join(line.split()) in shown, line
 
 
 def test_tools_are_linked_from_their_entries_and_home(tool_page: Page, live_server):

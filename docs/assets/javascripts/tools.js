@@ -63,6 +63,7 @@
     var list = form.querySelector(".pg-dose-rows");
     var template = list.querySelector(".pg-dose").cloneNode(true);
     var factors = {}, excluded = {};
+    var MAX_LINK_ROWS = 20, linkErrors = [];  /* see fromUrl */
     calc.factors.forEach(function (f) { factors[f.drug] = f; });
     calc.no_factor.forEach(function (n) { excluded[n.drug] = n; });
 
@@ -90,11 +91,11 @@
       });
     }
 
-    function addRow() {
+    function addRow(later) {
       var row = template.cloneNode(true);
       row.querySelectorAll("input").forEach(function (el) { el.value = ""; });
       list.appendChild(row);
-      renumber();
+      if (!later) renumber();  /* fromUrl adds its rows, then renumbers once */
       showUnit(row, false);
       return row;
     }
@@ -102,7 +103,8 @@
     function rows() { return Array.prototype.slice.call(list.querySelectorAll(".pg-dose")); }
 
     function calculate() {
-      var errors = [], lines = [], filled = [];
+      var errors = linkErrors, lines = [], filled = [];
+      linkErrors = [];  /* said once: a second calculation adds up the rows as they are */
       rows().forEach(function (row) {
         var empty = ["drug", "mg", "per_day", "mcg_hr"].every(function (n) { return !field(row, n).value.trim(); });
         if (!empty) filled.push(row);
@@ -160,13 +162,17 @@
       setResult(section, String(shown));
     }
 
-    /* ?drug=oxycodone&mg=10&per_day=3&drug=fentanyl-patch&mcg_hr=25: each drug starts a row. */
+    /* ?drug=oxycodone&mg=10&per_day=3&drug=fentanyl-patch&mcg_hr=25: each drug starts a row, up to
+       MAX_LINK_ROWS. A patient's opioid list is a few lines; a link with 1,000 rows froze the tab for 24 s
+       (one renumbering of every row per row added). Rows past the limit are left out, and because a total
+       without them would be too low, the first calculation says so instead of showing a number. */
     function fromUrl() {
       var params = new URLSearchParams(window.location.search), made = 0, row = null;
       params.forEach(function (value, key) {
         if (key === "drug") {
-          row = made === 0 ? rows()[0] : addRow();
           made += 1;
+          if (made > MAX_LINK_ROWS) { row = null; return; }
+          row = made === 1 ? rows()[0] : addRow(true);
           var select = field(row, "drug");
           select.value = value;
           if (select.value !== value) select.value = "";  /* not a known id: the row asks for a medicine */
@@ -175,6 +181,14 @@
           field(row, key).value = value;
         }
       });
+      renumber();
+      if (made > MAX_LINK_ROWS) {
+        linkErrors.push({
+          message: "The link lists " + made + " medicines; this calculator takes " + MAX_LINK_ROWS +
+            " from a link, so the last " + (made - MAX_LINK_ROWS) + " were left out. Check the list, add any that are missing, then calculate.",
+          element: field(rows()[0], "drug")
+        });
+      }
       return made > 0;
     }
 
@@ -384,16 +398,36 @@
       if (m.data_elements.length) charter.appendChild(list);
     }
 
+    /* Text in the Markdown download (answers typed here or planted in localStorage by another local page,
+       the team name, and the questions, titles and definitions) is shown as typed by a Markdown viewer,
+       never as a link, image, HTML, emphasis, heading, list or quote. "&", "<", ">" become entities (Python-
+       Markdown has no backslash escape for "<", so "\<img>" would still be HTML there); the rest are
+       backslash escapes both CommonMark and Python-Markdown read; a line's leading spaces go (no code block). */
+    function mdLine(line) {
+      return line.trim()
+        .replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+        .replace(/[\\`*_{}\[\]()#!]/g, "\\$&")
+        .replace(/^([-+])/, "\\$1").replace(/^=/, "&#61;").replace(/^(\d+)([.)])/, "$1\\$2");
+    }
+    /* one line (a heading, a list item): line breaks become spaces */
+    function mdInline(text) { return mdLine(String(text).replace(/\s+/g, " ")); }
+    /* an answer: its lines kept, as hard line breaks, and its blank lines as paragraph breaks */
+    function mdBlock(text) { return String(text).split(/\r\n|\r|\n/).map(mdLine).join("  \n"); }
+    /* our own addresses, as a link destination nothing in them can end early */
+    function mdUrl(url) { return url.replace(/[()<> ]/g, function (c) { return "%" + c.charCodeAt(0).toString(16).toUpperCase(); }); }
+
     function markdown(m) {
-      var out = ["# Team charter" + (m.team ? ": " + m.team : ""), ""];
+      var out = ["# Team charter" + (m.team ? ": " + mdInline(m.team) : ""), ""];
       m.answers.forEach(function (a) {
-        out.push("## " + a.order + ". " + a.question, "", a.answer || "_Not answered yet._", "", "Guidance: [" + a.guidance + "](" + a.guidance_url + ")", "");
+        out.push("## " + a.order + ". " + mdInline(a.question), "", a.answer ? mdBlock(a.answer) : "_Not answered yet._", "",
+          "Guidance: [" + mdInline(a.guidance) + "](" + mdUrl(a.guidance_url) + ")", "");
       });
       out.push("## Data elements we will track", "");
       if (!m.data_elements.length) out.push("_None chosen yet._", "");
       m.data_elements.forEach(function (d) {
-        out.push("### [" + d.title + "](" + d.url + ")", "", "- **Definition:** " + d.definition, "- **What is recorded:** " + d.what_is_recorded,
-          "- **Intended use:** " + d.intended_use, "- **Limits:** " + d.limits, "");
+        out.push("### [" + mdInline(d.title) + "](" + mdUrl(d.url) + ")", "", "- **Definition:** " + mdInline(d.definition),
+          "- **What is recorded:** " + mdInline(d.what_is_recorded), "- **Intended use:** " + mdInline(d.intended_use),
+          "- **Limits:** " + mdInline(d.limits), "");
       });
       return out.join("\n");
     }
