@@ -9,6 +9,7 @@ page carries the CSP as a meta tag, so the copy opened from disk is protected as
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import re
 import shutil
 from pathlib import Path
@@ -200,3 +201,27 @@ def test_from_disk_the_worker_shim_refuses_a_script_from_another_host(browser, b
         assert remote == []
     finally:
         context.close()
+
+
+# sha256 (first 16 hex digits) of each distinct inline script, the relative base normalized (mkdocs-material 9.8.2)
+PINNED_INLINE_SCRIPTS = {"0eb10c249dbdb0be", "9e2703283f0df807", "d74bb3b582599bb3", "ffcc0f7735fdab43"}
+_INLINE = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.DOTALL | re.IGNORECASE)
+_SCOPE = re.compile(r'new URL\("[./]*",location\)')
+
+
+def _inline_script_shapes(site: Path) -> set[str]:
+    shapes = set()
+    for page in site.rglob("*.html"):
+        for match in _INLINE.finditer(page.read_text(encoding="utf-8")):
+            attrs = match.group("attrs").lower()
+            if "src=" not in attrs and "application/json" not in attrs:
+                shapes.add(_SCOPE.sub('new URL("BASE",location)', match.group("body")))
+    return {hashlib.sha256(shape.encode()).hexdigest()[:16] for shape in shapes}
+
+
+def test_the_inline_scripts_the_csp_allows_are_materials_four(built):
+    # The CSP allows the hash of every inline script found in the built pages (publish.inline_script_hashes),
+    # so an inline script that ever got into a page would be allowed with it (review 2, N2). Pinned: Material's
+    # bootstrap (one per folder depth: it embeds the relative base), palette, content tabs and tab-from-hash.
+    # A new Material release changes these on purpose: check the new scripts, then record their shapes.
+    assert _inline_script_shapes(built / "current" / "site") == PINNED_INLINE_SCRIPTS
