@@ -1,8 +1,9 @@
 /* PainGuide's offline search: MiniSearch over the catalog that `painguide build` writes into
    search-docs.js (globalThis.PG_SEARCH: documents, the API's field boosts, stop words, the glossary's
    synonym groups and `tuning`, this engine's weights and typo rules from painguide/search/tuning.py: no
-   weight is written here). Shared by the header box's worker (search-worker.js), the "Find guidance" page when no
-   API answers (painguide.js) and `make eval` (bench/lunr_eval.js runs the worker, and so this file, in node).
+   weight is written here). Shared by the header box's worker (search-worker.js), the "Find guidance" page
+   when no API answers (painguide.js) and `make eval` (bench/lunr_eval.js runs the worker, and so this file,
+   in node).
 
    Sets globalThis.PainGuideSearch = { create(data, MiniSearch) -> engine, fold, words, stem, escapeHTML }.
    engine.search(query, filters) -> [{id, url, title, summary, type, component, terms, score}], best first. */
@@ -143,8 +144,8 @@
        (x synonymBoost), not the sum of all (summed, "pain pills" -> 10 opioid names put the Opioids page
        first for every query about pills); adjacent query words found next to each other in a name add
        pairBoost; the sum is scaled by the share of concepts a page matches (coordination); a query that
-       is a page's whole name multiplies its score by nameBoost. Measured on tests/search_eval (116 entries): MRR@10
-       0.921 with processTerm expansion and MiniSearch's own coordination, 0.957 with this. */
+       is a page's whole name multiplies its score by nameBoost. Measured on tests/search_eval (116
+       entries): MRR@10 0.921 with processTerm expansion and MiniSearch's own coordination, 0.957 with this. */
 
     function search(query, filters) {
       var all = words(query);
