@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 NODE_STAMP := node_modules/.installed
 
-.PHONY: run test test-fast build validate lint format typecheck lock schema readability eval bench lighthouse clean
+.PHONY: run test test-fast build validate lint format typecheck lock schema readability eval golden bench lighthouse clean
 
 # The exact versions CI tested (requirements.lock, from `make lock`), then the project itself.
 $(STAMP): pyproject.toml requirements.lock
@@ -68,6 +68,9 @@ readability: $(STAMP)  ## Flesch-Kincaid, SMOG and Dale-Chall for every patient 
 
 eval: $(STAMP) $(NODE_STAMP)  ## search quality (MRR@10, recall@3, top-1): API, header box served and offline, old lunr box
 	$(BIN)/python bench/search_eval.py
+
+golden: $(STAMP) $(NODE_STAMP)  ## re-record tests/search_eval/golden.json (both engines' top 3 and MRR@10) after a reviewed ranking change; prints the diff
+	$(BIN)/python bench/search_eval.py --no-lunr --golden tests/search_eval/golden.json
 
 bench: $(STAMP)  ## our search next to FTS5 and tantivy; speed and memory (index, queries, HTTP); load and faults; the header box in Chromium
 	$(BIN)/python bench/engines.py

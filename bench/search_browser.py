@@ -179,6 +179,7 @@ def synthetic_site(site: Path, into: Path, content: Path) -> Path:
         synonyms=vocab.synonyms,
         stop_words=search.STOP_WORDS,
         boosts=search.BOOSTS,
+        tuning=search.OFFLINE_TUNING,
         normalize=search.normalize,
     )
     return target

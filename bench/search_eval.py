@@ -16,7 +16,12 @@ and n, overall and per query kind, side by side; then how often the served box s
 the API's order, whether every typo query finds its entry, and the misses (no expected id in the top 3)
 of each. Metric definitions: painguide/search/quality.py.
 
-    python bench/search_eval.py [--queries FILE] [--content DIR | --build DIR] [--no-lunr] [--api-only] [--json FILE]
+With ``--golden FILE`` (`make golden`) it also re-records the golden file that pins both engines' rankings
+(the API's and the box offline's top 3 per query, and MRR@10: tests/search/test_search_golden.py), printing
+what changed against the file's old content: run it after a ranking change, and review that diff.
+
+    python bench/search_eval.py [--queries FILE] [--content DIR | --build DIR] [--no-lunr] [--api-only]
+                                [--json FILE] [--golden FILE]
 """
 
 from __future__ import annotations
@@ -42,6 +47,8 @@ from painguide.settings import Settings  # noqa: E402
 from tests.helpers import serving  # noqa: E402
 
 LUNR_SCRIPT = ROOT / "bench" / "lunr_eval.js"
+# The golden file's engines (tests/search_eval/golden.json) and their rankings' names here.
+GOLDEN_ENGINES = {"api": "API", "offline": "box offline"}
 
 
 def api_rankings(client: TestClient, queries: list[evaluation.EvalQuery]) -> dict[str, list[str]]:
@@ -125,6 +132,21 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))] if ordered else 0.0
 
 
+def record_golden(path: Path, queries: list[evaluation.EvalQuery], rankings: dict[str, dict[str, list[str]]]) -> None:
+    """Write the golden file (GOLDEN_ENGINES' rankings) and print what changed against its old content."""
+    record = {key: evaluation.golden(queries, rankings[name]) for key, name in GOLDEN_ENGINES.items()}
+    old = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    changes = evaluation.golden_diff(old, record)
+    print(f"\ngolden file {path}: {len(changes)} change(s)")
+    for engine, entry in record.items():
+        was = old.get(engine, {})
+        metrics = ", ".join(f"{k} {was.get(k, float('nan')):.4f} -> {entry[k]:.4f}" for k in ("mrr", "recall", "top1"))
+        print(f"  {engine}: {metrics}")
+    for line in changes:
+        print(f"  {line}")
+    path.write_text(evaluation.format_golden(record), encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--queries", type=Path, default=ROOT / "tests" / "search_eval" / "queries.yaml")
@@ -133,7 +155,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-lunr", action="store_true", help="leave out Material's lunr (the old baseline)")
     parser.add_argument("--api-only", action="store_true", help="score the API only (no node)")
     parser.add_argument("--json", type=Path, help="also write the rankings and summaries here")
+    parser.add_argument("--golden", type=Path, help="re-record this golden file (API and box offline), show the diff")
     args = parser.parse_args(argv)
+    if args.golden and args.api_only:
+        parser.error("--golden records the box offline too: drop --api-only")
 
     queries = evaluation.load_queries(args.queries)
     times: dict[str, list[float]] = {}
@@ -185,6 +210,8 @@ def main(argv: list[str] | None = None) -> int:
         missed = evaluation.misses(queries, r)
         print(f"\n{name}: {len(missed)} misses (no expected id in the top {evaluation.RECALL_AT})")
         print(evaluation.format_misses(missed))
+    if args.golden:
+        record_golden(args.golden, queries, rankings)
     if args.json:
         args.json.write_text(
             json.dumps(

@@ -187,6 +187,7 @@ def build(content: Path, out: Path, config_file: Path, *, site: bool = True, sit
                     synonyms=synonyms,
                     stop_words=search.STOP_WORDS,
                     boosts=search.BOOSTS,
+                    tuning=search.OFFLINE_TUNING,
                     normalize=search.normalize,
                 )
             search.build_index(documents, staging / "index", synonyms=synonyms)

@@ -11,12 +11,12 @@ The path of a query, one module a step: ``index`` (SearchIndex, the result cache
 text to terms, phrases, synonyms and name bonuses; spelling from ``spelling``) → ``ranking`` (BM25F
 sums, filters, coordination, the page) over ``postings`` (posting lists as arrays, facets; the only
 module that reads Whoosh's private names) → ``snippets``. The index is built by ``writer`` from
-``documents``, both analyzed by ``analysis``. ``quality`` holds the search-quality metrics.
+``documents``, both analyzed by ``analysis``. ``tuning`` holds the ranking weights of both engines (this one
+and the site's offline MiniSearch), ``quality`` the search-quality metrics.
 """
 
 from painguide.content.kinds import MAX_QUERY_LENGTH
 from painguide.search.analysis import (
-    BOOSTS,
     PATIENT_SEARCH_FIELDS,
     SCHEMA,
     SEARCH_FIELDS,
@@ -34,6 +34,8 @@ from painguide.search.documents import (
 from painguide.search.index import Filters, Hit, IndexUnreadable, Results, SearchIndex, Suggestion
 from painguide.search.plan import MAX_CORRECTED
 from painguide.search.postings import check_whoosh_internals
+from painguide.search.tuning import BOOSTS
+from painguide.search.tuning import OFFLINE as OFFLINE_TUNING
 from painguide.search.writer import INDEX_VERSION, build_index, index_version
 
 # Whoosh pickles the schema, analyzers included, into every index: builds made before the split name this
@@ -45,6 +47,7 @@ __all__ = [
     "INDEX_VERSION",
     "MAX_CORRECTED",
     "MAX_QUERY_LENGTH",
+    "OFFLINE_TUNING",
     "PATIENT_SEARCH_FIELDS",
     "SCHEMA",
     "SEARCH_FIELDS",

@@ -16,6 +16,8 @@ from whoosh.analysis import Filter, StemmingAnalyzer
 from whoosh.analysis.filters import STOP_WORDS as WHOOSH_STOP_WORDS
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
+from painguide.search.tuning import BOOSTS
+
 # Question words carry no topic ("what is …", "how do I …"); dropping them keeps BM25 on the topic.
 STOP_WORDS = frozenset(WHOOSH_STOP_WORDS) | {
     "what",
@@ -48,10 +50,9 @@ ANALYZER = StemmingAnalyzer(stoplist=STOP_WORDS, minsize=1)
 # Titles and aliases once more with every word kept: some names are questions ("Support team
 # membership: who should be on the team?"), and there "who" is the word that tells them apart.
 WORDING_ANALYZER = StemmingAnalyzer(stoplist=None, minsize=1)
-# Field boosts: names a person types (title, aliases) above the summary above the body text.
+# Field boosts (tuning.BOOSTS): names a person types above the summary above the body text.
 # The audience layers are searched as one `body` field: a term costs one posting list, not three
 # (measured: the per-field layers made uncached queries on large corpora ~1.5x slower).
-BOOSTS = {"title": 6.0, "aliases": 5.0, "summary": 2.0, "body": 1.0}
 SEARCH_FIELDS = tuple(BOOSTS)
 # The fields searched instead for audience=patient: names, the summary and the patient layer only.
 PATIENT_SEARCH_FIELDS = ("title", "aliases", "summary", "patient")

@@ -11,23 +11,23 @@ from dataclasses import dataclass
 
 from painguide.search.analysis import PHRASE_FIELDS, STOP_WORDS, normalize, query_terms
 from painguide.search.spelling import Speller
+from painguide.search.tuning import (
+    NAME_BONUS,
+    NAME_MAX_DOCS,
+    NAME_PART_BONUS,
+    PHRASE_BOOST,
+    QUESTION_BOOST,
+    QUESTION_MAX_SHARE,
+    SYNONYM_BOOST,
+    TYPO_MIN_LENGTH,
+    TYPO_TWO_EDITS_FROM,
+)
 
 MAX_QUERY_WORDS = 32  # words of one query planned; the rest are dropped
 MAX_CORRECTED = 6  # words of one query sent to the speller; the rest are searched as typed
 MAX_REMEMBERED_CORRECTIONS = 50_000  # ~10 MB at most; forgotten all at once when full
 MAX_SYNONYM_SPANS = 12  # spans of one query expanded with glossary synonyms
-# Query shaping (see Planner.plan). Scores are BM25F sums, so these are relative weights.
-PHRASE_BOOST = 3.0  # the whole query as a phrase in a title, an alias or the summary
-QUESTION_BOOST = 2.0  # a stop word of the query ("who", "how", "should") in a title or alias ...
-QUESTION_MAX_SHARE = 0.1  # ... unless more than this share of documents has it there ("and", "the")
-SYNONYM_BOOST = 1.5  # a glossary synonym of a query span (the best one per span counts)
-NAME_BONUS = 40.0  # the query is exactly a document's title or one of its aliases ...
-NAME_PART_BONUS = 20.0  # ... or contains one (scaled by the share of the query it covers)
-NAME_MAX_DOCS = 25  # a name shared by more documents than this names none of them: no bonus
-# Coordination: a document's score is scaled by COORD_FLOOR + (1 - COORD_FLOOR) * (share of the
-# query's concepts it matches; a concept is a query term or any of its glossary synonyms), so "benzo
-# with my pain pills" prefers the page about both over the one about pain pills only.
-COORD_FLOOR = 0.0
+# The query-shaping weights (phrase, synonym, question and name boosts, typo rules) are in tuning.py.
 
 
 # A plan is a sum of parts, each scoring documents (see Planner.plan).
@@ -141,7 +141,7 @@ class Planner:
             terms = query_terms(word)
             if (
                 word.isalpha()
-                and len(word) > 3
+                and len(word) >= TYPO_MIN_LENGTH
                 and terms
                 and not self._known(terms[0], fields)
                 and terms not in self._synonyms
@@ -150,7 +150,7 @@ class Planner:
                 if key not in self._corrections and budget > 0:
                     budget -= 1
                     # The closest known words (a swap of two letters is one edit), then the commonest.
-                    candidates, _ = self._speller.closest(word, maxdist=2 if len(word) > 5 else 1)
+                    candidates, _ = self._speller.closest(word, maxdist=2 if len(word) >= TYPO_TWO_EDITS_FROM else 1)
                     candidates = [c for c in candidates if c not in STOP_WORDS]
                     best = (
                         min(candidates, key=lambda c: (-self._frequency(query_terms(c)[0], fields), c))

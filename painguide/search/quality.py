@@ -1,7 +1,8 @@
-"""Search quality metrics, shared by the test suite (tests/test_search_eval.py) and `make eval`.
+"""Search quality metrics, shared by the test suite (tests/search/test_search_eval.py) and `make eval`.
 
 Pure functions only: loading a query set (callers name the file: the project's lives in
-tests/search_eval/queries.yaml), scoring one ranked list, summing up per query kind.
+tests/search_eval/queries.yaml), scoring one ranked list, summing up per query kind, and the golden
+file that pins each engine's ranking (tests/search_eval/golden.json, re-recorded by `make golden`).
 
 Definitions (a "ranking" is the list of ids a search engine returned, best first, at most 10 used):
 
@@ -15,6 +16,7 @@ Definitions (a "ranking" is the list of ids a search engine returned, best first
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +26,10 @@ import yaml
 KINDS = ("lay", "brand", "abbreviation", "typo", "question", "clinical")
 CUTOFF = 10  # MRR@10
 RECALL_AT = 3  # recall@3
+# The golden file holds each query's first GOLDEN_TOP ids and the overall metrics: a ranking change that
+# reorders a top 3, or moves MRR@10 by more than MRR_TOLERANCE (ranks 4-10), is a diff to review.
+GOLDEN_TOP = 3
+MRR_TOLERANCE = 0.005
 
 
 @dataclass(frozen=True)
@@ -146,3 +152,50 @@ def format_table(columns: Mapping[str, Mapping[str, Summary]]) -> str:
             cells.append(f"| {s.mrr:7.3f} {s.recall:6.3f} {s.top1:6.3f} {s.n:4d} " if s else f"| {'-':>27}")
         lines.append(f"{row:<13}" + "".join(cells))
     return "\n".join(lines)
+
+
+def golden(queries: Sequence[EvalQuery], rankings: Mapping[str, Sequence[str]]) -> dict[str, object]:
+    """One engine's entry in the golden file: overall MRR@10, recall@3 and top-1, and each query's top 3."""
+    overall = summarize(queries, rankings)["overall"]
+    return {
+        "mrr": round(overall.mrr, 4),
+        "recall": round(overall.recall, 4),
+        "top1": round(overall.top1, 4),
+        "top": {q.q: list(rankings.get(q.q, ())[:GOLDEN_TOP]) for q in queries},
+    }
+
+
+def golden_diff(expected: Mapping[str, object], actual: Mapping[str, object]) -> list[str]:
+    """What changed between two golden records (``{engine: golden(...)}``): every query whose top 3 differs,
+    and MRR@10 when it moved by more than MRR_TOLERANCE. Empty when the rankings are the pinned ones."""
+    lines = []
+    for engine in dict.fromkeys([*expected, *actual]):
+        old, new = expected.get(engine), actual.get(engine)
+        if not isinstance(old, Mapping) or not isinstance(new, Mapping):
+            lines.append(f"{engine}: {'not in the golden file yet' if old is None else 'not measured'}")
+            continue
+        if abs(float(old["mrr"]) - float(new["mrr"])) > MRR_TOLERANCE:
+            lines.append(f"{engine}: MRR@10 {old['mrr']:.4f} -> {new['mrr']:.4f} (more than {MRR_TOLERANCE})")
+        before, after = old["top"], new["top"]
+        for q in dict.fromkeys([*before, *after]):
+            if before.get(q) != after.get(q):
+                lines.append(f"{engine}: {q!r}: {before.get(q)} -> {after.get(q)}")
+    return lines
+
+
+def format_golden(record: Mapping[str, Mapping[str, object]]) -> str:
+    """The golden file's text: JSON with one line per query, so a ranking change is a one-line diff."""
+    lines = ["{"]
+    for i, (engine, entry) in enumerate(record.items()):
+        lines.append(f"  {json.dumps(engine)}: {{")
+        for key in ("mrr", "recall", "top1"):
+            lines.append(f"    {json.dumps(key)}: {json.dumps(entry[key])},")
+        top = entry["top"]
+        assert isinstance(top, Mapping)
+        lines.append('    "top": {')
+        rows = [f"      {json.dumps(q)}: {json.dumps(ids)}" for q, ids in top.items()]
+        lines.append(",\n".join(rows))
+        lines.append("    }")
+        lines.append("  }" + ("," if i < len(record) - 1 else ""))
+    lines.append("}")
+    return "\n".join(lines) + "\n"

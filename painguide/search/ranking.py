@@ -9,8 +9,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from painguide.search.plan import COORD_FLOOR, BestPart, BonusPart, PhrasePart, Plan, TermPart, words_of
+from painguide.search.plan import BestPart, BonusPart, PhrasePart, Plan, TermPart, words_of
 from painguide.search.postings import Ids, Mask, Postings
+from painguide.search.tuning import COORD_FLOOR
 
 Docs = npt.NDArray[np.intp]  # document numbers
 Scores = npt.NDArray[np.float64]

@@ -3,8 +3,9 @@
 The box runs our worker (docs/assets/javascripts/search-worker.js), which asks the API when the site is
 served by `painguide serve` and otherwise searches ``assets/javascripts/search-docs.js`` with MiniSearch.
 ``painguide.publish`` hands ``write_client_index`` the same documents, synonyms, stop words, field
-boosts and word normalization the API's index is built from (this package may not import
-painguide.search), so both engines read one catalog.
+boosts and word normalization the API's index is built from, and the offline engine's query-shaping
+weights (painguide/search/tuning.py; this package may not import painguide.search), so both engines read
+one catalog and no JavaScript file holds a copy of a weight or limit.
 
 The file is a script that sets a global, not JSON: Chromium blocks ``fetch()`` from ``file://``. It is
 data only: every string goes through ``json.dumps`` with ``<``, ``>``, ``&`` and U+2028/9 escaped, so no
@@ -20,6 +21,10 @@ from pathlib import Path
 
 CLIENT_INDEX = "assets/javascripts/search-docs.js"
 GLOBAL = "PG_SEARCH"
+# The weights and limits alone, for the worker and the embeddable widget: served, the worker asks the API
+# and never loads the index (search-docs.js), but cuts queries to the API's limit (~300 bytes).
+CLIENT_TUNING = "assets/javascripts/search-tuning.js"
+TUNING_GLOBAL = "PG_SEARCH_TUNING"
 FORMAT = 1
 # Material's index, which only Material's lunr worker (not ours) would read: kept beside the site for
 # `make eval`'s lunr baseline, while search_index.json keeps only its config (the on-page highlighter
@@ -67,22 +72,28 @@ def write_client_index(
     synonyms: Iterable[Iterable[str]],
     stop_words: Iterable[str],
     boosts: Mapping[str, float],
+    tuning: Mapping[str, float],
     normalize: Callable[[str], str],
 ) -> Path:
-    """Write ``search-docs.js`` into the built site; returns its path. ``normalize`` is the API's (lowercase,
-    accents folded, words of [a-z0-9])."""
+    """Write ``search-docs.js`` (and ``search-tuning.js``) into the built site; returns the first's path.
+    ``normalize`` is the API's (lowercase, accents folded, words of [a-z0-9]); ``tuning`` is
+    ``painguide.search.OFFLINE_TUNING``."""
     stop = frozenset(stop_words)
     data = {
         "format": FORMAT,
         # the API's field names: body is the layers' text here
         "boost": {("text" if name == "body" else name): weight for name, weight in boosts.items()},
         "stopWords": sorted(stop),
+        "tuning": dict(tuning),
         "synonyms": [sorted(group) for group in synonyms],
         "docs": client_documents(documents, stop, normalize),
     }
     target = site_dir / CLIENT_INDEX
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(f"globalThis.{GLOBAL}={script_json(data)};\n", encoding="utf-8")
+    (site_dir / CLIENT_TUNING).write_text(
+        f"globalThis.{TUNING_GLOBAL}={script_json(dict(tuning))};\n", encoding="utf-8"
+    )
     return target
 
 

@@ -8,15 +8,10 @@ Metrics (painguide/search/quality.py): MRR@10 counts the best-ranked of a query'
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
-from pathlib import Path
-
 import pytest
 
 from painguide.search import quality as evaluation
-from tests.helpers import ROOT, serving
+from tests.helpers import ROOT
 
 MIN_MRR = 0.85
 MIN_RECALL_AT_3 = 0.90
@@ -24,7 +19,7 @@ MIN_RECALL_AT_3 = 0.90
 BOX_MIN_MRR = 0.90
 BOX_MIN_RECALL_AT_3 = 0.95
 BOX_MIN_SAME_ORDER = 0.95
-QUERIES = evaluation.load_queries(Path(__file__).resolve().parent.parent / "search_eval" / "queries.yaml")
+QUERIES = evaluation.load_queries(ROOT / "tests" / "search_eval" / "queries.yaml")  # as the fixtures' (conftest.py)
 
 
 @pytest.mark.slow
@@ -38,12 +33,8 @@ def test_query_set_is_broad_and_valid(real_catalog):
 
 
 @pytest.mark.slow
-def test_api_search_quality(real_client, capsys):
-    rankings = {}
-    for q in QUERIES:
-        res = real_client.get("/api/v1/search", params={"q": q.q, "limit": evaluation.CUTOFF})
-        assert res.status_code == 200, (q.q, res.text)
-        rankings[q.q] = [hit["id"] for hit in res.json()["results"]]
+def test_api_search_quality(api_rankings, capsys):
+    rankings = api_rankings
     summary = evaluation.summarize(QUERIES, rankings)
     missed = evaluation.misses(QUERIES, rankings)
     report = (
@@ -68,45 +59,9 @@ def test_metrics_definitions():
     assert [m.query.q for m in evaluation.misses(q, {"one": [], "two": ["c"]})] == ["one"]
 
 
-def _api_rankings(client) -> dict[str, list[str]]:
-    rankings = {}
-    for q in QUERIES:
-        res = client.get("/api/v1/search", params={"q": q.q, "limit": evaluation.CUTOFF})
-        assert res.status_code == 200, (q.q, res.text)
-        rankings[q.q] = [hit["id"] for hit in res.json()["results"]]
-    return rankings
-
-
-def _box_rankings(site: Path, pages: dict[str, str], origin: str) -> dict[str, dict[str, list[str]]]:
-    """The header box's worker (the file the browser runs) in node: served by ``origin``, and from disk."""
-    node = shutil.which("node")
-    assert node, "node is needed for the header box's evaluation (bench/lunr_eval.js)"
-    request = {
-        "queries": [q.q for q in QUERIES],
-        "pages": pages,
-        "box": {"site": str(site), "modes": [{"name": "served", "origin": origin}, {"name": "offline"}]},
-    }
-    done = subprocess.run(
-        [node, str(ROOT / "bench" / "lunr_eval.js"), "/dev/stdin"],
-        input=json.dumps(request),
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=ROOT,
-    )
-    assert done.returncode == 0, done.stderr
-    box = json.loads(done.stdout)["box"]
-    assert (box["served"]["mode"], box["offline"]["mode"]) == ("api", "offline")
-    return {name: {q: r["ids"] for q, r in found["results"].items()} for name, found in box.items()}
-
-
 @pytest.mark.slow
-def test_header_box_quality_served_and_offline(real_built, real_client, capsys):
-    exported = real_client.get("/api/v1/export").json()
-    pages = {item["url"]: item["id"] for item in [*exported["entries"], *exported["modules"]]}
-    api = _api_rankings(real_client)
-    with serving(real_built) as origin:
-        box = _box_rankings(real_built / "current" / "site", pages, origin)
+def test_header_box_quality_served_and_offline(api_rankings, box_rankings, capsys):
+    api, box = api_rankings, box_rankings
     summary = evaluation.summarize(QUERIES, box["offline"])
     missed = evaluation.misses(QUERIES, box["offline"])
     report = (

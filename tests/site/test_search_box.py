@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from painguide import urls
+from painguide import search, urls
 from tests.site.test_browser import axe_violations, describe
 
 pytestmark = pytest.mark.browser
@@ -165,3 +165,29 @@ def test_no_serious_accessibility_violations_in_the_open_search_dialog(where: st
     assert not violations, (
         f"axe found serious or critical problems in the {where} search dialog:\n{describe(violations)}"
     )
+
+
+def test_widget_cuts_a_long_query_to_the_exported_limit(browser: Browser, live_server: str):
+    """The embeddable widget reads the API's query limit from search-tuning.js beside it (it holds no copy):
+    the box is limited to it, and a longer query (pasted, or set by a script) is cut and answered, not refused."""
+    limit = search.OFFLINE_TUNING["maxQuery"]
+    context = browser.new_context(base_url=live_server)
+    context.set_default_timeout(10_000)
+    try:
+        page = context.new_page()
+        page.goto("/index.html")
+        page.evaluate(
+            """() => {
+              document.body.textContent = "";
+              const tag = document.createElement("script");
+              tag.src = "/assets/javascripts/widget.js";
+              document.body.appendChild(tag);
+            }"""
+        )
+        box = page.locator(".painguide-widget input")
+        expect(box).to_have_attribute("maxlength", str(limit))
+        box.evaluate("(input, text) => { input.value = text; }", ("tylenol " * limit)[: limit + 40])
+        page.locator(".painguide-widget button").click()
+        expect(page.locator(".painguide-widget li a").first).to_have_text("Acetaminophen")
+    finally:
+        context.close()

@@ -17,7 +17,7 @@ import pytest
 
 from painguide import search
 from painguide.site import search_index
-from tests.helpers import ROOT
+from tests.helpers import ROOT, serving
 
 JS = ROOT / "docs" / "assets" / "javascripts"
 
@@ -97,3 +97,33 @@ def test_offline_engine_answers_from_the_built_index(built, query: str, first: s
     done = subprocess.run([node, "-e", script], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)[:1] == [first]
+
+
+def test_worker_cuts_a_long_query_to_the_exported_limit(built, client):
+    """The worker reads the API's query limit from search-tuning.js (it holds no copy): served, a query past
+    it is cut and answered, not sent whole and refused (HTTP 422, which the box shows as no results)."""
+    node = shutil.which("node")
+    assert node, "node is needed to run the site's search worker"
+    limit = search.OFFLINE_TUNING["maxQuery"]
+    query = ("tylenol " * limit)[: limit + 40]
+    assert client.get("/api/v1/search", params={"q": query}).status_code == 422
+    exported = client.get("/api/v1/export").json()
+    pages = {item["url"]: item["id"] for item in [*exported["entries"], *exported["modules"]]}
+    site = str(built / "current" / "site")
+    with serving(built) as origin:
+        request = {
+            "queries": [query],
+            "pages": pages,
+            "box": {"site": site, "modes": [{"name": "served", "origin": origin}]},
+        }
+        done = subprocess.run(
+            [node, str(ROOT / "bench" / "lunr_eval.js"), "/dev/stdin"],
+            input=json.dumps(request),
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=ROOT,
+        )
+    assert done.returncode == 0, done.stderr
+    box = json.loads(done.stdout)["box"]["served"]
+    assert box["mode"] == "api" and box["results"][query]["ids"][:1] == ["acetaminophen"]

@@ -1,7 +1,9 @@
 /* PainGuide's offline search: MiniSearch over the catalog that `painguide build` writes into
-   search-docs.js (globalThis.PG_SEARCH: documents, the API's field boosts, stop words and the glossary's
-   synonym groups). Shared by the header box's worker (search-worker.js), the "Find guidance" page when no
-   API answers (painguide.js) and `make eval` (bench/lunr_eval.js runs the worker, and so this file, in node).
+   search-docs.js (globalThis.PG_SEARCH: documents, the API's field boosts, stop words, the glossary's
+   synonym groups and `tuning`, this engine's weights and typo rules from painguide/search/tuning.py: no
+   weight is written here). Shared by the header box's worker (search-worker.js), the "Find guidance" page
+   when no API answers (painguide.js) and `make eval` (bench/lunr_eval.js runs the worker, and so this file,
+   in node).
 
    Sets globalThis.PainGuideSearch = { create(data, MiniSearch) -> engine, fold, words, stem, escapeHTML }.
    engine.search(query, filters) -> [{id, url, title, summary, type, component, terms, score}], best first. */
@@ -58,6 +60,7 @@
 
   function create(data, MiniSearch) {
     var stop = new Set(data.stopWords);
+    var T = data.tuning; /* painguide/search/tuning.py's OFFLINE */
     /* synonyms: [name, the group's other names] for every name of a glossary group, found in a query
        as whole words */
     var phrases = [];
@@ -74,15 +77,15 @@
     var ms;
     var last = ""; /* the stem of the word being typed: the one searched as a prefix */
     /* Typo matching only for a word the index does not hold as it is (a word it knows is no typo: and
-       measured, fuzzy matching every word cost up to 140 ms a query), one edit up to 6 letters and two
-       from 7 ("suboxen" -> "suboxone"). Synonyms are searched exactly (see search). */
+       measured, fuzzy matching every word cost up to 140 ms a query), one edit, two from
+       typoTwoEditsFrom letters ("suboxen" -> "suboxone"). Synonyms are searched exactly (see search). */
     function fuzzy(term) {
-      if (term.length < 4 || ms._index.has(term)) return false;
-      return term.length >= 7 ? 2 : 1;
+      if (term.length < T.typoMinLength || ms._index.has(term)) return false;
+      return term.length >= T.typoTwoEditsFrom ? 2 : 1;
     }
 
     function prefix(term) {
-      return term === last && term.length >= 2;
+      return term === last && term.length >= T.prefixMinLength;
     }
 
     ms = new MiniSearch({
@@ -93,10 +96,8 @@
         boost: data.boost,
         prefix: prefix,
         fuzzy: fuzzy,
-        /* a word the index does not know at all is most likely its nearest known word: full weight
-           (measured on 308 queries: typo MRR@10 0.900 at a weight of 0.3, 0.978 at 1.0,
-           no other kind changed) */
-        weights: { fuzzy: 1.0, prefix: 0.6 },
+        /* a word the index does not know at all is most likely its nearest known word (tuning.py) */
+        weights: { fuzzy: T.fuzzyWeight, prefix: T.prefixWeight },
       },
     });
     /* Names written as one word find the name in two ("taichi" -> "Tai chi and qigong"): each pair of
@@ -140,12 +141,11 @@
 
     /* The API's query shape (painguide/search/plan.py), on MiniSearch's BM25: every query word is a
        concept; a glossary synonym of a word or of a phrase of the query adds its best option only
-       (x SYNONYM_BOOST), not the sum of all (summed, "pain pills" -> 10 opioid names put the Opioids page
+       (x synonymBoost), not the sum of all (summed, "pain pills" -> 10 opioid names put the Opioids page
        first for every query about pills); adjacent query words found next to each other in a name add
-       PAIR_BOOST; the sum is scaled by the share of concepts a page matches (coordination); a query that
-       is a page's whole name puts that page first. Measured on tests/search_eval (116 entries): MRR@10
-       0.921 with processTerm expansion and MiniSearch's own coordination, 0.957 with this. */
-    var SYNONYM_BOOST = 1.5, PAIR_BOOST = 1.0, NAME_BOOST = 3;
+       pairBoost; the sum is scaled by the share of concepts a page matches (coordination); a query that
+       is a page's whole name multiplies its score by nameBoost. Measured on tests/search_eval (116
+       entries): MRR@10 0.921 with processTerm expansion and MiniSearch's own coordination, 0.957 with this. */
 
     function search(query, filters) {
       var all = words(query);
@@ -176,7 +176,7 @@
             if (!seen || hit.score > seen.score) top.set(id, hit);
           });
         });
-        add(top, SYNONYM_BOOST, covers);
+        add(top, T.synonymBoost, covers);
       }
 
       concepts.forEach(function (w, i) {
@@ -190,7 +190,7 @@
           return i >= 0;
         }));
       });
-      for (var i = 1; i < all.length; i++) add(scores(all[i - 1] + all[i], exact), PAIR_BOOST, []);
+      for (var i = 1; i < all.length; i++) add(scores(all[i - 1] + all[i], exact), T.pairBoost, []);
 
       var named = names.get(all.join(" ")) || names.get(kept.join(" ")) || [];
       var found = [];
@@ -198,7 +198,7 @@
         var doc = byId.get(id);
         if (!t.concepts.size || !matches(doc, filters)) return;
         var score = t.score * t.concepts.size / concepts.length;
-        if (named.indexOf(id) >= 0) score *= NAME_BOOST;
+        if (named.indexOf(id) >= 0) score *= T.nameBoost;
         found.push({
           id: id, url: doc.url, title: doc.title, summary: doc.summary, type: doc.type,
           component: doc.component, terms: Array.from(t.terms), score: score,

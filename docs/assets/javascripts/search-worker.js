@@ -15,7 +15,6 @@
   "use strict";
 
   var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
-  var MAX_QUERY = 256; /* the API's limit (painguide.content.kinds.MAX_QUERY_LENGTH) */
   var LIMIT = 20; /* results asked of the API: Material shows the first 10 and more on scroll */
   var PROBE_MS = 1500;
 
@@ -29,6 +28,17 @@
   var offline = null; /* promise of the offline engine */
   var setup = null; /* promise resolved when SETUP is done */
   var latest = 0; /* a reply to an older query than this one is dropped (the API answers out of order) */
+  /* The API's query length limit, from search-tuning.js (painguide/search/tuning.py), read at SETUP;
+     undefined (no cut) on a site without it (`mkdocs serve`, which has no API either). */
+  var maxQuery;
+
+  function loadTuning() {
+    return new Promise(function (resolve) {
+      resolve(importScripts(String(new URL("search-tuning.js", here)))); /* a promise under the shim */
+    }).then(function () {
+      maxQuery = self.PG_SEARCH_TUNING.maxQuery;
+    });
+  }
 
   function loadOffline() {
     if (!offline) {
@@ -113,7 +123,7 @@
   }
 
   function apiSearch(query) {
-    var q = query.slice(0, MAX_QUERY);
+    var q = query.slice(0, maxQuery);
     return Promise.all([
       getJSON("api/v1/search", { q: q, limit: LIMIT }),
       options.suggest ? getJSON("api/v1/suggest", { q: q, limit: 3 }).catch(function () { return null; }) : null,
@@ -141,7 +151,7 @@
   function offlineSearch(query) {
     return loadOffline().then(function (engine) {
       /* as many as the API is asked for: both modes show the same number of results */
-      var found = engine.search(query.slice(0, MAX_QUERY)).slice(0, LIMIT);
+      var found = engine.search(query.slice(0, maxQuery)).slice(0, LIMIT);
       var words = queryWords(query);
       var n = found.length;
       var result = {
@@ -173,7 +183,9 @@
     switch (message.type) {
       case SETUP:
         options = (message.data && message.data.options) || options;
-        setup = probe().then(function (served) {
+        var tuned = loadTuning().catch(function (err) { console.warn("PainGuide search:", err); });
+        setup = Promise.all([probe(), tuned]).then(function (answers) {
+          var served = answers[0];
           mode = served ? "api" : "offline";
           /* a site without search-docs.js (`mkdocs serve`) still gets READY, and empty results */
           return served ? null : loadOffline().catch(function (err) { console.warn("PainGuide search:", err); });

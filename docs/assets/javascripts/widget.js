@@ -16,7 +16,6 @@
   label.textContent = "Search PainGuide";
   var input = document.createElement("input");
   input.type = "search";
-  input.maxLength = 256;
   input.style.marginLeft = "0.5em";
   label.appendChild(input);
   var button = document.createElement("button");
@@ -27,10 +26,20 @@
   form.append(label, " ", button);
   root.append(form, results);
   script.parentNode.insertBefore(root, script.nextSibling);
+  /* The API's query length limit, from search-tuning.js beside this file (painguide/search/tuning.py):
+     longer queries are cut to it, not refused. */
+  var tuning = document.createElement("script");
+  tuning.src = new URL("search-tuning.js", script.src).href;
+  tuning.onload = function () { if (maxQuery()) input.maxLength = maxQuery(); };
+  document.head.appendChild(tuning);
+
+  function maxQuery() {
+    return window.PG_SEARCH_TUNING ? window.PG_SEARCH_TUNING.maxQuery : undefined;
+  }
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
-    var q = input.value.trim();
+    var q = input.value.trim().slice(0, maxQuery());
     if (!q) return;
     var params = new URLSearchParams({ q: q, limit: "5" });
     if (audience) params.set("audience", audience);
