@@ -80,7 +80,7 @@ MEASURABLE_VERBS: frozenset[str] = frozenset(
 
 # Plain-text fields (titles, summaries, aliases, terms, question text...) reach HTML attributes, <title>, the
 # nav and tooltips: they hold no markup and no line breaks (a newline in a title once spilled into the page
-# body as a fake admonition). Markdown fields are checked by rendering and sanitizing them (painguide.markup).
+# body as a fake admonition). Markdown fields are checked by rendering and sanitizing them (painguide.content.markup).
 MAX_MARKDOWN = 4000  # characters in one Markdown field; the longest today is about 1,100
 MAX_TEXT = 1000  # characters in one plain-text field
 
@@ -93,7 +93,7 @@ def _plain(value: str) -> str:
         )
     if "\n" in value or "\r" in value:
         raise ValueError("must be a single line (no line breaks)")
-    if problem := characters.forbidden(value):  # also checked for every string at load (painguide.source)
+    if problem := characters.forbidden(value):  # also checked for every string at load (painguide.content.source)
         raise ValueError(problem)
     return value
 

@@ -1,6 +1,6 @@
 """The HTML that content may produce, and the check that a Markdown field produces nothing else.
 
-One allow-list for the page sanitizer (``painguide.render``) and for validation: a Markdown field is rendered with
+One allow-list for the page sanitizer (``painguide.site.sanitize``) and for validation: a Markdown field is rendered with
 the site's own extensions and cleaned by nh3 with the *content* allow-list; if cleaning removed anything (a tag,
 an attribute, a link, a comment, text inside a removed element), the field is a located validation error. That
 replaces a regex blocklist that was both easy to step around (``<svg/onload>``) and quadratic (a 64 KB field took
@@ -88,7 +88,7 @@ CONTENT_ATTRIBUTES: dict[str, set[str]] = {
 }
 # What MkDocs Material adds around content in a page body (content tabs are radio inputs and labels,
 # permalinks, admonitions, icons). Never valid in a content field. No form, button, select, img, base, meta,
-# link, script, style or iframe: the site's own widgets are inserted after sanitizing (painguide.widgets).
+# link, script, style or iframe: the site's own widgets are inserted after sanitizing (painguide.site.widgets).
 PAGE_TAGS = CONTENT_TAGS | frozenset(
     [
         "section",

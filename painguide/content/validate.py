@@ -36,7 +36,7 @@ def content_files(root: Path) -> Iterator[Path]:
 def validate(root: Path, strict: bool = False) -> tuple[Catalog, list[Problem]]:
     """Load every file under ``root`` and check it alone and against the others. Never raises.
 
-    ``strict`` adds the editorial rules (painguide.quality): language, reading level, knowledge checks.
+    ``strict`` adds the editorial rules (painguide.content.quality): language, reading level, knowledge checks.
     """
     catalog = Catalog(root=root)
     problems: list[Problem] = []

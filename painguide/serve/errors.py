@@ -13,7 +13,7 @@ from painguide.search import IndexUnreadable
 from painguide.serve.release import NotBuilt, Unavailable
 from painguide.serve.workers import Busy
 
-log = logging.getLogger("painguide.api")
+log = logging.getLogger("painguide.serve")
 
 _CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 422: "invalid_request"}
 

@@ -1,4 +1,4 @@
-"""painguide.quality and the Question schema: knowledge checks that discriminate, in every output."""
+"""painguide.content.quality and the Question schema: knowledge checks that discriminate, in every output."""
 
 from __future__ import annotations
 
