@@ -1,7 +1,7 @@
 """The HTML that content may produce, and the check that a Markdown field produces nothing else.
 
-One allow-list for the page sanitizer (``painguide.site.sanitize``) and for validation: a Markdown field is rendered with
-the site's own extensions and cleaned by nh3 with the *content* allow-list; if cleaning removed anything (a tag,
+One allow-list for the page sanitizer (``painguide.site.sanitize``) and for validation: a Markdown field is rendered
+with the site's own extensions and cleaned by nh3 with the *content* allow-list; if cleaning removed anything (a tag,
 an attribute, a link, a comment, text inside a removed element), the field is a located validation error. That
 replaces a regex blocklist that was both easy to step around (``<svg/onload>``) and quadratic (a 64 KB field took
 35 s): rendering and nh3 are linear (the same 64 KB field checks in well under a second).
