@@ -76,9 +76,12 @@ def _inject(root: Path) -> dict[tuple[str, str], str]:
         if rel == "codes.yaml":
             continue  # its display strings must equal the entries' (a payload in one is refused in the other)
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        answers = {text for loc, text in walk.strings(data) if loc and loc[-1] == "answer"}
         for loc, text in list(walk.strings(data)):
-            if (loc and loc[-1] in {"id", "type", "component", "entry", "system", "kind"}) or text.isdigit():
+            if (loc and loc[-1] in {"id", "type", "component", "entry", "system", "kind", "answer"}) or text.isdigit():
                 continue  # ids and enums: a payload there only renames or retypes the entry
+            if len(loc) > 1 and loc[-2] == "choices" and text in answers:
+                continue  # the keyed choice must equal its answer: wrong choices carry the payloads
             family, payload = next(families)
             if loc and loc[-1] == "url":
                 family, payload = "source-url-attr-list", ""
@@ -87,7 +90,7 @@ def _inject(root: Path) -> dict[tuple[str, str], str]:
                 node = node[part]
             node[loc[-1]] = HOSTILE_URL if family == "source-url-attr-list" else f"{text} {payload}"
             injected[(rel, field_path(loc))] = family
-        path.write_text(yaml.safe_dump(data, allow_unicode=True, width=10**6, sort_keys=False), encoding="utf-8")
+        path.write_text(yaml.safe_dump(data, allow_unicode=False, width=10**6, sort_keys=False), encoding="utf-8")
     return injected
 
 
@@ -105,12 +108,12 @@ def _take_out(root: Path, original: Path, refused: set[tuple[str, str]], whole: 
                 for part in loc[:-1]:
                     node = node[part]
                 node[loc[-1]] = clean_values[loc]
-        (root / rel).write_text(yaml.safe_dump(hostile, allow_unicode=True, width=10**6, sort_keys=False), "utf-8")
+        (root / rel).write_text(yaml.safe_dump(hostile, allow_unicode=False, width=10**6, sort_keys=False), "utf-8")
 
 
 def _validate_until_clean(root: Path, original: Path, injected: dict[tuple[str, str], str]) -> Counter[str]:
     refused: Counter[str] = Counter()
-    for _ in range(6):
+    for _ in range(12):
         _, problems = validate(root)
         if not problems:
             return refused
@@ -119,6 +122,8 @@ def _validate_until_clean(root: Path, original: Path, injected: dict[tuple[str, 
         for problem in problems:
             rel = Path(problem.path).resolve().relative_to(root.resolve()).as_posix()
             keys = [k for k in injected if k[0] == rel and problem.field and k[1].endswith(problem.field)]
+            if "character U+" in problem.message:  # the loader reports the first such character of a file only
+                keys += [k for k, family in injected.items() if k[0] == rel and family == "noncharacter"]
             if keys:
                 hits.update(keys)
             else:
