@@ -266,11 +266,8 @@ def test_server_bounds_request_heads_and_sends_no_banner(built):
 
 
 @pytest.mark.slow
-def test_slow_request_head_is_cut_off(built, monkeypatch):
-    from painguide.serve import server
-
-    monkeypatch.setattr(server, "HEAD_TIMEOUT", 1.0)
-    with serving(built) as base:
+def test_slow_request_head_is_cut_off(built):
+    with serving(built, head_timeout=1.0) as base:
         port = int(base.rsplit(":", 1)[1])
         with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
             s.sendall(b"GET /api/v1/health HTTP/1.1\r\n")
