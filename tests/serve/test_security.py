@@ -304,3 +304,15 @@ def test_prune_never_removes_what_current_points_to(tmp_path):
     publish._prune(releases, keep="e")
     assert (releases / "a").is_dir() and (releases / "e").is_dir()
     shutil.rmtree(out)
+
+
+def test_current_as_a_symlink_loop_is_503_everywhere(tmp_path):
+    out = tmp_path / "build"
+    out.mkdir()
+    (out / publish.CURRENT).symlink_to(publish.CURRENT)  # build/current -> current
+    with TestClient(create_app(Settings(build_dir=out)), raise_server_exceptions=False) as c:
+        health = c.get("/api/v1/health")
+        assert health.status_code == 503 and health.json()["status"] == "degraded", health.text
+        for path in ("/", "/index.html", PAGE, "/api/v1/entries", "/api/v1/search?q=pain"):
+            r = c.get(path)
+            assert r.status_code == 503 and r.json()["error"]["code"] == "degraded", (path, r.text)
