@@ -30,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import json
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -47,6 +48,10 @@ KEEP_ALIVE = 5  # seconds an idle keep-alive connection stays open
 MAX_CONNECTIONS = 512  # connections that may do API work (and requests in flight)
 RESERVE = 64  # more connections, for /health and pages only
 BODY_MIN_RATE = 64 * 1024  # bytes per second a body must average after its grace period (1 MB: 16 s more)
+# A refused client waits this long for its 429 or 503: answered at once, a client that retries in a loop (wrk at
+# 128 connections) had the event loop answer ~2,000 refusals a second and /health waited in line behind them.
+REFUSAL_DELAY = 1.0
+MAX_DELAYED = 1024  # refusals waiting at once (sockets held); beyond this they are answered at once
 HEALTH = "/api/v1/health"
 _API = ("/api/", "/cds-services")
 
@@ -107,6 +112,28 @@ class _Connections:
         self.by_client: dict[str, dict[_BoundedHttpTools, None]] = {}
         self.api: dict[str, int] = {}
         self.api_total = 0
+        self.delayed = 0  # refusals waiting for their REFUSAL_DELAY
+
+    def later(self, loop: asyncio.AbstractEventLoop, refuse: Callable[[], None]) -> None:
+        """Refuses after ``REFUSAL_DELAY`` while fewer than ``MAX_DELAYED`` wait, else at once."""
+        if self.delayed >= MAX_DELAYED:
+            refuse()
+            return
+        self.delayed += 1
+
+        def done() -> None:
+            self.delayed -= 1
+            refuse()
+
+        loop.call_later(REFUSAL_DELAY, done)
+
+    async def pause(self) -> None:
+        if self.delayed < MAX_DELAYED:
+            self.delayed += 1
+            try:
+                await asyncio.sleep(REFUSAL_DELAY)
+            finally:
+                self.delayed -= 1
 
     def add(self, conn: _BoundedHttpTools) -> bytes | None:
         """Registers a new connection; the answer to refuse it with, or None."""
@@ -167,6 +194,7 @@ class _BoundedHttpTools(HttpToolsProtocol):
     limits: ClassVar[Limits | None] = None  # None: from the PAINGUIDE_* environment (get_settings)
 
     _in_head = True  # waiting for (part of) a request head
+    _refusing = False
     _head_bytes = 0  # raw bytes read while in a head
     _parsed = 0  # bytes of the current head the parser has reported (catches a big head read at once)
     _headers = 0
@@ -190,10 +218,15 @@ class _BoundedHttpTools(HttpToolsProtocol):
         self._app, self.app = self.app, self._dispatch
         refusal = self.connections_of_server.add(self)
         if refusal is not None:
-            transport.write(refusal)
-            transport.close()
+            self._refusing = True  # (pause_reading() here is undone: asyncio adds the reader after this call)
+            self.connections_of_server.later(self.loop, lambda: self._refused(refusal))
             return
         self._arm()
+
+    def _refused(self, refusal: bytes) -> None:
+        if not self.transport.is_closing():
+            self.transport.write(refusal)
+            self.transport.close()
 
     def evictable(self, idle_only: bool) -> bool:
         if not self._in_head or (self.cycle is not None and not self.cycle.response_complete):
@@ -203,6 +236,8 @@ class _BoundedHttpTools(HttpToolsProtocol):
     # --- the request head ---------------------------------------------------------------------------------
 
     def data_received(self, data: bytes) -> None:
+        if self._refusing:  # refused at connect: its 429 or 503 is on the way, nothing it sends is read
+            return
         if self._in_head:
             self._head_bytes += len(data)
             self._arm()
@@ -299,6 +334,7 @@ class _BoundedHttpTools(HttpToolsProtocol):
         conns, key, cap = self.connections_of_server, self.client_key, self._limits.api_per_client
         mine = conns.api.get(key, 0)
         if self.reserve or conns.api_total >= MAX_CONNECTIONS or (cap and mine >= cap):
+            await conns.pause()
             await _busy(scope, receive, send)
             return
         conns.api[key], conns.api_total = mine + 1, conns.api_total + 1

@@ -57,6 +57,13 @@ def _health_status(port: int, source: str = "127.0.0.1") -> int:
     return _status(_ask(port, b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", source))
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _quick_refusals() -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(server, "REFUSAL_DELAY", 0.05)
+        yield
+
+
 @pytest.fixture(scope="module")
 def port(built: Path) -> Iterator[int]:
     """A server with short deadlines and small per-client caps (every test client is 127.0.0.1)."""
@@ -64,6 +71,21 @@ def port(built: Path) -> Iterator[int]:
         built, head_timeout=1.0, body_timeout=0.5, max_connections_per_client=6, max_api_requests_per_client=2
     ) as base:
         yield int(base.rsplit(":", 1)[1])
+
+
+def test_refusals_wait_so_a_retrying_client_cannot_spin_the_event_loop(port, monkeypatch):
+    monkeypatch.setattr(server, "REFUSAL_DELAY", 0.4)
+    held = [_connect(port) for _ in range(2)]
+    try:
+        for s in held:
+            s.sendall(SLOW_POST)
+        time.sleep(0.1)
+        started = time.monotonic()
+        answer = _ask(port, b"GET /api/v1/entries HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        assert _status(answer) == 503 and time.monotonic() - started >= 0.4
+    finally:
+        for s in held:
+            s.close()
 
 
 def test_a_slow_body_gets_408(port):
