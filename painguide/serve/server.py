@@ -1,28 +1,26 @@
 """How `painguide serve` runs uvicorn: bounded request heads, head and body deadlines, connections counted per
 client, API work refused before routing when a client asks for too much, no banner.
 
-uvicorn's httptools protocol (its fast parser) accepted 16 MB headers and had no deadline for a request head or
-body; its ``limit_concurrency`` counts open connections, so 512 slow connections from one address (1 byte every
-5 s) made every request from everyone a 503 (security review 2, F3). ``_BoundedHttpTools`` keeps httptools' speed
-(h11, whose own limit does the head bound, halved the API's cached throughput: 6,310 against 13,176 req/s at 16
-connections) and adds:
+uvicorn's httptools protocol had no deadline for a request body, and its ``limit_concurrency`` counts open
+connections: 512 slow connections from one address made every request from everyone a 503 (security review 2,
+F3). ``_BoundedHttpTools`` keeps httptools' speed (h11 halved the API's cached throughput: 6,310 against 13,176
+req/s at 16 connections) and adds:
 
-- a request head over ``MAX_HEAD_BYTES`` or ``MAX_HEADERS`` gets 431, whether it arrives in one read or many;
-  a head with no Host (HTTP/1.1) or two Hosts, or an HTTP/0.9-style line, gets 400 (RFC 9112 3.2);
+- a head over ``MAX_HEAD_BYTES`` or ``MAX_HEADERS`` gets 431, in one read or many; no Host (HTTP/1.1), two
+  Hosts, or an HTTP/0.9-style line gets 400 (RFC 9112 3.2);
 - the head must arrive within ``head_timeout`` s (else closed) and the body within ``body_timeout`` s plus
-  1 s per ``BODY_MIN_RATE`` bytes (else 408): the deadline grows with a body that keeps coming, so a 1 MB CDS
-  bundle on a 1 Mbit/s link (8 s) passes and a body trickled at 1 byte per 5 s is cut at 10 s;
-- at most ``max_connections_per_client`` connections per client address: a client at its cap first loses its
-  own oldest idle keep-alive connection, and is refused (429) only when none is idle;
-- ``MAX_CONNECTIONS`` connections may do API work and ``RESERVE`` more may ask only for ``/health`` and pages;
-  when all are taken, the oldest idle or unfinished-head connection is closed for the newcomer, so idle and
-  slow connections never decide who gets a 503;
-- at most ``max_api_requests_per_client`` API requests of one client run at once; more get 503 ``busy`` from
-  here, before the middleware and routing (~1 ms of event loop each at 1,000 req/s under load).
+  1 s per ``BODY_MIN_RATE`` bytes (else 408): a 1 MB CDS bundle on a 1 Mbit/s link (8 s) passes, a body
+  trickled at 1 byte per 5 s is cut at 10 s;
+- at most ``max_connections_per_client`` connections per address: its own oldest idle keep-alive connection is
+  closed first, 429 only when none is idle;
+- ``MAX_CONNECTIONS`` connections may do API work and ``RESERVE`` more only ``/health`` and pages; when all
+  are taken the oldest idle or unfinished-head connection is closed for the newcomer, so idle and slow
+  connections never decide who gets a 503;
+- at most ``max_api_requests_per_client`` API requests of one address at once; more get 503 ``busy`` from here,
+  before the middleware and routing, after ``REFUSAL_DELAY``.
 
-The subclass overrides uvicorn methods and reads attributes that are not public API; ``check_uvicorn`` verifies
-they exist when this module is imported (uvicorn is bounded, not pinned), so an upgrade that renames them fails
-at start-up, loudly, instead of silently dropping a limit.
+The overridden methods and the attributes read are not all public API: ``check_uvicorn`` verifies them when this
+module is imported (uvicorn is bounded, not pinned), so an upgrade that renames one fails at start-up, loudly.
 """
 
 from __future__ import annotations
@@ -40,6 +38,7 @@ from uvicorn.protocols.http.flow_control import FlowControl
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol, RequestResponseCycle
 from uvicorn.server import ServerState
 
+from painguide.serve.app import API_PREFIX, CDS_PREFIX
 from painguide.settings import Settings, get_settings
 
 MAX_HEAD_BYTES = 64 * 1024  # request line + headers; a browser sends ~1-2 KB
@@ -48,12 +47,12 @@ KEEP_ALIVE = 5  # seconds an idle keep-alive connection stays open
 MAX_CONNECTIONS = 512  # connections that may do API work (and requests in flight)
 RESERVE = 64  # more connections, for /health and pages only
 BODY_MIN_RATE = 64 * 1024  # bytes per second a body must average after its grace period (1 MB: 16 s more)
-# A refused client waits this long for its 429 or 503: answered at once, a client that retries in a loop (wrk at
-# 128 connections) had the event loop answer ~2,000 refusals a second and /health waited in line behind them.
+# A refused client waits this long for its 429 or 503: a client retrying in a loop (wrk, 128 connections) had
+# the event loop answer ~2,000 refusals a second, /health waiting behind them (p50 820 ms; 5 ms with the delay).
 REFUSAL_DELAY = 1.0
 MAX_DELAYED = 1024  # refusals waiting at once (sockets held); beyond this they are answered at once
-HEALTH = "/api/v1/health"
-_API = ("/api/", "/cds-services")
+HEALTH = f"{API_PREFIX}/health"
+_API = ("/api/", CDS_PREFIX)
 
 
 def _response(status: str, code: str, message: str, extra: str = "") -> bytes:
@@ -96,10 +95,7 @@ class Limits:
 
 
 class _Refuse(Exception):
-    """Raised inside a parser callback: the connection is answered with ``response`` and closed."""
-
-    def __init__(self, response: bytes) -> None:
-        self.response = response
+    """Raised inside a parser callback: the connection is answered with its ``parser_error`` and closed."""
 
 
 class _Connections:
@@ -157,8 +153,9 @@ class _Connections:
 
 
 def _evict(conns: dict[_BoundedHttpTools, None], idle_only: bool) -> bool:
-    """Closes the connection idle longest (between requests), else, unless ``idle_only``, the one whose head
-    has been arriving longest; False when every connection is busy with a request."""
+    """Closes the connection idle longest (kept alive between requests), else, unless ``idle_only``, the one
+    whose head has been arriving longest (a new one is the newest: it is never preferred to a slow head);
+    False when every connection is busy with a request."""
     idle = [c for c in conns if c.evictable(idle_only=True)]
     if not idle and not idle_only:
         idle = [c for c in conns if c.evictable(idle_only=False)]
@@ -178,14 +175,9 @@ def _is_api(path: str) -> bool:
 
 
 async def _busy(scope: Any, receive: Any, send: Any) -> None:
-    close = scope["method"] not in {"GET", "HEAD"}  # a body we will not read: do not keep the connection
-    headers = [
-        (b"content-type", b"application/json"),
-        (b"content-length", str(len(_BUSY_BODY)).encode()),
-        (b"retry-after", b"1"),
-        (b"cache-control", b"no-store"),
-        *([(b"connection", b"close")] if close else []),
-    ]
+    close = [(b"connection", b"close")] if scope["method"] not in {"GET", "HEAD"} else []  # a body left unread
+    headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(_BUSY_BODY))]
+    headers += [(b"retry-after", b"1"), (b"cache-control", b"no-store"), *close]
     await send({"type": "http.response.start", "status": 503, "headers": headers})
     await send({"type": "http.response.body", "body": _BUSY_BODY})
 
@@ -194,7 +186,7 @@ class _BoundedHttpTools(HttpToolsProtocol):
     limits: ClassVar[Limits | None] = None  # None: from the PAINGUIDE_* environment (get_settings)
 
     _in_head = True  # waiting for (part of) a request head
-    _refusing = False
+    _refusing = _shedding = _served = False
     _head_bytes = 0  # raw bytes read while in a head
     _parsed = 0  # bytes of the current head the parser has reported (catches a big head read at once)
     _headers = 0
@@ -229,9 +221,12 @@ class _BoundedHttpTools(HttpToolsProtocol):
             self.transport.close()
 
     def evictable(self, idle_only: bool) -> bool:
+        if self._shedding:  # waiting out the delay of its 503: worth nothing to anyone
+            return not self.transport.is_closing()
         if not self._in_head or (self.cycle is not None and not self.cycle.response_complete):
             return False
-        return not self.transport.is_closing() and (self._head_bytes == 0 or not idle_only)
+        idle = self._head_bytes == 0 and self._served  # a kept-alive connection between requests
+        return not self.transport.is_closing() and (idle or not idle_only)
 
     # --- the request head ---------------------------------------------------------------------------------
 
@@ -249,17 +244,15 @@ class _BoundedHttpTools(HttpToolsProtocol):
 
     def send_400_response(self, msg: str) -> None:
         # every parser error lands here (uvicorn catches HttpParserError); ours carry their own answer
-        error = self.parser_error
-        self.parser_error = None
         if not self.transport.is_closing():
-            self.transport.write(error.response if error is not None else _BAD_REQUEST)
+            self.transport.write(self.parser_error or _BAD_REQUEST)
             self.transport.close()
 
-    parser_error: _Refuse | None = None
+    parser_error: bytes | None = None
 
     def _refuse(self, response: bytes) -> None:
-        self.parser_error = _Refuse(response)
-        raise self.parser_error  # httptools turns it into HttpParserError: uvicorn calls send_400_response
+        self.parser_error = response
+        raise _Refuse  # httptools turns it into HttpParserError: uvicorn calls send_400_response
 
     def on_url(self, url: bytes) -> None:
         self._parsed += len(url)
@@ -300,6 +293,7 @@ class _BoundedHttpTools(HttpToolsProtocol):
         self._stop_body_timer()
         super().on_message_complete()
         self._in_head, self._head_bytes, self.since = True, 0, self.loop.time()  # the next bytes: a new head
+        self._served = True
 
     def _check_body(self) -> None:
         self._body_timer = None
@@ -333,8 +327,13 @@ class _BoundedHttpTools(HttpToolsProtocol):
             return
         conns, key, cap = self.connections_of_server, self.client_key, self._limits.api_per_client
         mine = conns.api.get(key, 0)
-        if self.reserve or conns.api_total >= MAX_CONNECTIONS or (cap and mine >= cap):
-            await conns.pause()
+        reserve = self.reserve and len(conns.open) > MAX_CONNECTIONS  # (it may do API work once others left)
+        if reserve or conns.api_total >= MAX_CONNECTIONS or (cap and mine >= cap):
+            self._shedding = True
+            try:
+                await conns.pause()
+            finally:
+                self._shedding = False
             await _busy(scope, receive, send)
             return
         conns.api[key], conns.api_total = mine + 1, conns.api_total + 1
