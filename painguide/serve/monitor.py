@@ -3,7 +3,8 @@
 A warm server used to say "ok" with a truncated index (every search a 500), and a cold one turned `/health`
 itself into a 500. Now the index is read for real (``Release.problems``), at most every ``TTL`` seconds and
 in its own thread, so a probe never waits behind the search queue; anything wrong is a 503 "degraded" that
-names the part that failed.
+names the part that failed. A probe after ``TTL`` gets the last result and starts the next check: a fault
+shows from the next probe after that check.
 """
 
 from __future__ import annotations

@@ -221,8 +221,8 @@ class _BoundedHttpTools(HttpToolsProtocol):
             self.transport.close()
 
     def evictable(self, idle_only: bool) -> bool:
-        if self._shedding:  # waiting out the delay of its 503: worth nothing to anyone
-            return not self.transport.is_closing()
+        if self._shedding:  # waiting out its 503 delay: worth nothing, but not "idle" for its own client (churn)
+            return not idle_only and not self.transport.is_closing()
         if not self._in_head or (self.cycle is not None and not self.cycle.response_complete):
             return False
         idle = self._head_bytes == 0 and self._served  # a kept-alive connection between requests
