@@ -29,6 +29,14 @@ class Settings(BaseSettings):
     # search_queue requests wait for one, beyond that the API answers 503 "busy" with Retry-After.
     search_threads: int = Field(default=2, ge=1, le=64)
     search_queue: int = Field(default=64, ge=1, le=10_000)
+    # Slow and greedy clients (painguide/serve/server.py). Behind a reverse proxy every connection comes from
+    # the proxy's address: set both per-client caps to 0 there and let the proxy limit clients (README).
+    head_timeout: float = Field(default=10.0, gt=0, le=600, description="Seconds to send a whole request head.")
+    body_timeout: float = Field(
+        default=10.0, gt=0, le=600, description="Seconds to send a request body, plus 1 s per 64 KB of it."
+    )
+    max_connections_per_client: int = Field(default=64, ge=0, le=10_000, description="0: no cap.")
+    max_api_requests_per_client: int = Field(default=16, ge=0, le=10_000, description="0: no cap.")
 
 
 @lru_cache

@@ -52,8 +52,9 @@ def serving(build_dir: Path, **settings: object) -> Iterator[str]:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))  # a free port, held until uvicorn takes the socket over
     port = sock.getsockname()[1]
-    app = create_app(Settings(build_dir=build_dir, **settings))
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", **options.OPTIONS)
+    chosen = Settings(build_dir=build_dir, **settings)
+    app = create_app(chosen)
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", **options.options(chosen))
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="live-server", daemon=True)
     thread.start()

@@ -1,7 +1,11 @@
 """HTTP caching for successful API GETs, as plain ASGI middleware (no per-request task).
 
 Every 200 gets an ETag (a hash of its body) and Cache-Control; a request whose If-None-Match names
-the ETag gets a bodiless 304. Responses are also kept in memory, keyed by path and query string, for
+the ETag gets a bodiless 304. Answers about a patient (an Infobutton URL carries the patient's code, a CDS call
+their conditions) and ``/health`` are ``private, no-store`` (security review 2, F13): a shared cache on the
+path would learn which code a patient has; every other API 200 is ``public``.
+
+Responses are also kept in memory, keyed by path and query string, for
 as long as the release that produced them is current: the API is read-only, so a response only
 changes when a new build is swapped in, and a repeated request (the common case: a search box's
 popular queries, a portal polling an entry) skips routing, validation and rendering altogether.
@@ -24,6 +28,8 @@ MAX_KEY_BYTES = 1024  # a longer query string is served, not kept (4096 junk 64 
 # The query parameters any API route takes. A request with any other name is served but never cached, so
 # junk parameters can neither fill the cache nor evict popular responses.
 KNOWN_PARAMETERS = frozenset({"q", "type", "component", "audience", "tag", "limit", "offset"}) | PARAMETERS
+
+PRIVATE = b"private, no-store"
 
 _Key = tuple[str, tuple[tuple[str, str], ...]]
 _Stored = tuple[list[tuple[bytes, bytes]], bytes, str]  # headers, body, ETag
@@ -64,8 +70,10 @@ class ResponseCache:
         generation: Callable[[], str | None],
         size: int = 4096,
         skip: tuple[str, ...] = (),
+        private: Callable[[str], bool] = lambda path: False,
     ) -> None:
         self.app, self.prefix, self.max_age, self.skip = app, prefix, max_age, skip
+        self.private = private  # paths answered "private, no-store", errors included
         # which build is current (None: nothing built); a change empties the cache
         self.generation = generation
         self.size = size
@@ -75,6 +83,9 @@ class ResponseCache:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
+        private = scope["type"] == "http" and self.private(path)
+        if private:
+            send = _no_store(send)
         if scope["type"] != "http" or scope["method"] != "GET" or not path.startswith(self.prefix) or path in self.skip:
             await self.app(scope, receive, send)
             return
@@ -111,7 +122,7 @@ class ResponseCache:
             etag = 'W/"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
             headers = MutableHeaders(scope=start)
             headers["ETag"] = etag
-            headers["Cache-Control"] = f"public, max-age={self.max_age}"
+            headers["Cache-Control"] = PRIVATE.decode() if private else f"public, max-age={self.max_age}"
             if generation is not None and key is not None:
                 self._keep(key, (list(start["headers"]), body, etag))
             await self._respond(scope, send, start, body, etag)
@@ -139,3 +150,13 @@ class ResponseCache:
         while len(self._stored) > self.size or self._bytes > MAX_CACHED_BYTES:
             old_key, (_, body, _) = self._stored.popitem(last=False)
             self._bytes -= len(body) + _key_bytes(old_key)
+
+
+def _no_store(send: Send) -> Send:
+    async def private(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = [(k, v) for k, v in message.get("headers", ()) if k.lower() != b"cache-control"]
+            message = {**message, "headers": [*headers, (b"cache-control", PRIVATE)]}
+        await send(message)
+
+    return private

@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 
 from painguide.search import IndexUnreadable
 from painguide.serve.release import NotBuilt, Unavailable
@@ -60,6 +61,13 @@ def install(app: FastAPI) -> None:
         response = error(503, str(exc), "busy")
         response.headers["Retry-After"] = "1"
         return response
+
+    @app.exception_handler(ClientDisconnect)
+    async def gone(request: Request, _: ClientDisconnect) -> JSONResponse:
+        # the client left, or the server cut a body that came too slowly (408, serve/server.py): nobody reads
+        # this answer, and it is no server error (it logged two tracebacks per slow body)
+        log.info("client gone during the request body of %s", request.url.path)
+        return error(400, "the client disconnected", "client_disconnected")
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -185,7 +185,10 @@ class Releases:
             if target == self._target and self._failure is not None:
                 raise Unavailable(self._failure)
             if target != self._target or self._release is None:
-                path = publish.current(self.build_dir)
+                try:
+                    path = publish.current(self.build_dir)
+                except (OSError, RuntimeError) as exc:  # build/current is a symlink loop: every URL 500 once
+                    raise Unavailable(f"the current build cannot be opened ({type(exc).__name__})") from None
                 if path is None:
                     raise NotBuilt("nothing is built (or the build is from an older version): run `painguide build`")
                 self._target, self._release, self._failure = target, None, None
@@ -203,12 +206,15 @@ class Releases:
 
     def site_dir(self) -> Path | None:
         """The current site directory, without opening the catalog or the index: static pages stay up when
-        either is broken."""
+        either is broken. None when nothing is built; ``Unavailable`` when ``build/current`` cannot be followed."""
         target = self._link_target()
         if target is None:
             return None
-        site = (self.build_dir / target / "site").resolve()
-        return site if site.is_dir() else None
+        try:
+            site = (self.build_dir / target / "site").resolve()
+            return site if site.is_dir() else None
+        except (OSError, RuntimeError) as exc:  # a symlink loop (RuntimeError before Python 3.13, then OSError)
+            raise Unavailable(f"the current build cannot be opened ({type(exc).__name__})") from None
 
     def script_hashes(self) -> tuple[str, ...]:
         """CSP hashes of the inline scripts in the current site's pages (read once per generation)."""

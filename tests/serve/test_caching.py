@@ -76,7 +76,43 @@ def test_errors_are_never_kept(built):
 def test_health_is_never_kept(built):
     with counting_client(built) as (client, _):
         r = client.get("/api/v1/health")
-    assert r.status_code == 200 and "etag" not in r.headers and "cache-control" not in r.headers
+    assert r.status_code == 200 and "etag" not in r.headers and r.headers["cache-control"] == "private, no-store"
+
+
+INFOBUTTON = "/api/v1/infobutton?mainSearchCriteria.v.c=M17.11&mainSearchCriteria.v.cs=2.16.840.1.113883.6.90"
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", INFOBUTTON),  # the URL names a patient's code
+        ("GET", INFOBUTTON + "&knowledgeResponseType=application/json"),
+        ("GET", "/api/v1/infobutton?mainSearchCriteria.v.c="),  # an error too
+        ("GET", "/api/v1/health"),
+        ("HEAD", "/api/v1/health"),
+        ("GET", "/cds-services"),
+        ("POST", "/cds-services/painguide-patient-view"),
+    ],
+)
+def test_patient_context_is_private_no_store(client, method, path):
+    r = client.request(method, path, json={} if method == "POST" else None)
+    assert r.headers["cache-control"] == "private, no-store", (path, r.status_code)
+
+
+def test_private_answers_keep_their_etag_and_304(built):
+    with counting_client(built) as (client, _):
+        first = client.get(INFOBUTTON)
+        etag = first.headers["etag"]
+        again = client.get(INFOBUTTON, headers={"If-None-Match": etag})  # from the server's memory
+    assert first.status_code == 200 and again.status_code == 304
+    assert again.headers["cache-control"] == "private, no-store" and again.headers["etag"] == etag
+
+
+@pytest.mark.parametrize("path", ["/api/v1/entries/acetaminophen", "/api/v1/infobutton/profile.xml"])
+def test_other_answers_stay_public(client, path):
+    r = client.get(path)
+    assert r.headers["cache-control"].startswith("public, max-age="), path
+    assert client.get(path, headers={"If-None-Match": r.headers["etag"]}).status_code == 304
 
 
 def test_bounded_and_can_be_turned_off(built):

@@ -109,3 +109,51 @@ def test_not_built_is_503_json(tmp_path):
         r = c.get("/api/v1/health")
         assert r.status_code == 503 and r.json()["error"]["code"] == "not_built"
         assert c.get("/").status_code == 404
+
+
+PAGE = "/treatments/medications/acetaminophen.html"
+
+
+@pytest.mark.parametrize("value", ["bytes=abc", "bytes=100-50", "items=0-5", "bytes=", "bytes=0-1,x", "0-5"])
+def test_an_invalid_range_is_ignored(client, built, value):
+    whole = (built / "current" / "site" / PAGE.lstrip("/")).read_bytes()
+    r = client.get(PAGE, headers={"Range": value, "Accept-Encoding": "identity"})
+    assert r.status_code == 200 and r.content == whole, value
+
+
+def test_a_valid_range_is_still_served(client, built):
+    whole = (built / "current" / "site" / PAGE.lstrip("/")).read_bytes()
+    r = client.get(PAGE, headers={"Range": "bytes=0-9", "Accept-Encoding": "identity"})
+    assert r.status_code == 206 and r.content == whole[:10]
+    assert client.get(PAGE, headers={"Range": f"bytes={len(whole) + 10}-"}).status_code == 416
+
+
+def test_pages_come_from_memory_gzipped_once(built, monkeypatch):
+    from starlette.testclient import TestClient
+
+    from painguide.serve import site
+    from painguide.serve.app import create_app
+    from painguide.settings import Settings
+
+    loads: list[str] = []
+    original = site._load
+    monkeypatch.setattr(site, "_load", lambda root, path: loads.append(path) or original(root, path))
+    whole = (built / "current" / "site" / PAGE.lstrip("/")).read_bytes()
+    with TestClient(create_app(Settings(build_dir=built))) as c:
+        zipped = c.get(PAGE, headers={"Accept-Encoding": "gzip"})
+        plain = c.get(PAGE, headers={"Accept-Encoding": "identity"})
+        head = c.head(PAGE)
+        again = c.get(PAGE, headers={"If-None-Match": zipped.headers["etag"]})
+        other = c.get(PAGE, headers={"If-None-Match": '"other"'})
+        index = c.get("/")
+    assert loads == [PAGE, "/"]  # read once, then answered from memory
+    assert zipped.headers["content-encoding"] == "gzip" and zipped.content == whole  # (httpx decodes it)
+    assert int(zipped.headers["content-length"]) < len(whole) // 2
+    assert plain.content == whole and "content-encoding" not in plain.headers
+    assert "accept-encoding" in zipped.headers["vary"] and zipped.headers["etag"] != plain.headers["etag"]
+    assert plain.headers["content-type"] == "text/html; charset=utf-8"
+    assert plain.headers["cache-control"] == "public, max-age=60, must-revalidate"
+    assert head.status_code == 200 and head.content == b"" and head.headers["content-length"]
+    assert again.status_code == 304 and again.content == b"" and other.status_code == 200
+    assert index.status_code == 200 and "PainGuide" in index.text
+    assert "content-security-policy" in plain.headers and "content-security-policy" in again.headers
