@@ -9,7 +9,7 @@ from pathlib import Path
 from painguide.content.characters import printable
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Problem:
     """One thing wrong with the content, located as precisely as the YAML allows."""
 
@@ -17,6 +17,14 @@ class Problem:
     line: int | None
     field: str | None
     message: str
+
+    def _key(self) -> tuple[str, int, str, str]:
+        # a problem of a whole file (no line) sorts before its located ones; dataclass ordering compared
+        # None with an int and raised TypeError out of `validate` (found by bench/hostile.py)
+        return (self.path, -1 if self.line is None else self.line, self.field or "", self.message)
+
+    def __lt__(self, other: Problem) -> bool:
+        return self._key() < other._key()
 
     def __str__(self) -> str:
         # printable: file names and YAML keys are the author's text too (a newline in either once printed a

@@ -131,3 +131,15 @@ def test_an_id_through_attr_list_is_located(tmp_path: Path):
         p.path.endswith(TOPIC) and p.field == "patient.what_it_is" and "ids belong to the page" in p.message
         for p in problems
     ), [str(p) for p in problems]
+
+
+def test_problems_with_and_without_a_line_sort_together():
+    # a file-level problem (no line) beside located ones in the same file crashed validate's sort
+    from painguide.content.problems import Problem
+
+    problems = [
+        Problem("a.yaml", 3, "x", "m"),
+        Problem("a.yaml", None, None, "budget"),
+        Problem("a.yaml", 1, None, "m"),
+    ]
+    assert [p.line for p in sorted(problems)] == [None, 1, 3]
