@@ -117,7 +117,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(_CORS, origins=settings.cors_origins)
     app.add_middleware(
         SecurityHeaders,
-        api_prefix=API_PREFIX,
+        api_prefixes=(API_PREFIX + "/", CDS_PREFIX),
         script_hashes=app.state.releases.script_hashes,
         frame_ancestors=settings.frame_ancestors,
     )

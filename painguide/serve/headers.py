@@ -24,11 +24,12 @@ class SecurityHeaders:
     def __init__(
         self,
         app: ASGIApp,
-        api_prefix: str,
+        api_prefixes: tuple[str, ...],
         script_hashes: Callable[[], tuple[str, ...]],
         frame_ancestors: list[str],
     ) -> None:
-        self.app, self.api_prefix, self.frame_ancestors = app, api_prefix, frame_ancestors
+        # JSON services (the API and CDS Hooks) get the policy that loads nothing; pages and /api/docs the page one
+        self.app, self.api_prefixes, self.frame_ancestors = app, api_prefixes, frame_ancestors
         self.script_hashes = script_hashes
         self._policy: tuple[tuple[str, ...], bytes] | None = None
 
@@ -43,9 +44,9 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         path: str = scope.get("path", "")
-        is_api = path.startswith("/api/") and not path.startswith("/api/docs")
+        is_api = path.startswith(self.api_prefixes)
         policy = _API_POLICY if is_api else self._page_policy()
-        head = scope["method"] == "HEAD" and path.startswith("/api/")
+        head = scope["method"] == "HEAD" and (is_api or path.startswith("/api/"))
         if head:  # FastAPI routes are GET-only; uptime checks use HEAD
             scope = {**scope, "method": "GET"}
 

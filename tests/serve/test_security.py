@@ -60,6 +60,10 @@ def test_page_csp_allows_exactly_the_inline_scripts_the_page_has(client):
 
 def test_api_responses_allow_nothing(client):
     assert _csp(client.get("/api/v1/entries"))["default-src"] == ["'none'"]
+    # CDS Hooks is JSON too (it got the page policy: architecture review 2, F9)
+    assert _csp(client.get("/cds-services"))["default-src"] == ["'none'"]
+    assert _csp(client.get("/api/v1/openapi.json"))["default-src"] == ["'none'"]
+    assert "script-src" in _csp(client.get("/api/docs"))  # the docs page runs Swagger UI
 
 
 def test_frame_ancestors_is_configurable(built):
