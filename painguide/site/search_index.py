@@ -14,7 +14,6 @@ content can close the script or run as code.
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
@@ -84,13 +83,3 @@ def write_client_index(
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(f"globalThis.{GLOBAL}={script_json(data)};\n", encoding="utf-8")
     return target
-
-
-def trim_material_index(site_dir: Path) -> None:
-    """Move Material's full lunr index to ``LUNR_INDEX`` and leave only its config in ``MATERIAL_INDEX``."""
-    index = site_dir / MATERIAL_INDEX
-    if not index.is_file():
-        return
-    shutil.copyfile(index, site_dir / LUNR_INDEX)
-    config = json.loads(index.read_text(encoding="utf-8")).get("config", {})
-    index.write_text(json.dumps({"config": config, "docs": []}), encoding="utf-8")
