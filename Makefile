@@ -1,8 +1,6 @@
 # PainGuide: every target creates and uses .venv itself, so a fresh clone needs only `make run`
 # or `make test`.
 PYTHON ?= python3
-# Material prints a banner about MkDocs 2.0 on every build; it is not a problem of this site.
-export NO_MKDOCS_2_WARNING := 1
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed

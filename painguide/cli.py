@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from pydantic import ValidationError
 from pydantic_settings import SettingsError
@@ -16,6 +17,9 @@ from painguide.content.characters import printable
 from painguide.content.problems import ContentError
 from painguide.content.validate import validate
 from painguide.settings import get_settings
+
+if TYPE_CHECKING:
+    from painguide.publish import Builder
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -33,14 +37,15 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    return _publish(Path(args.content), Path(args.out), Path(args.config))
+    return _publish(Path(args.content), Path(args.out), Path(args.config), args.builder)
 
 
-def _publish(content: Path, out: Path, config: Path) -> int:
+def _publish(content: Path, out: Path, config: Path, builder: str = "mkdocs") -> int:
     from painguide import publish
 
     try:
-        release = publish.build(content, out, config, site_url=get_settings().site_url)
+        chosen = cast("Builder", builder)  # argparse checked the choice
+        release = publish.build(content, out, config, site_url=get_settings().site_url, builder=chosen)
     except ContentError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -135,6 +140,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--content", default=str(settings.content_dir))
     p.add_argument("--out", default=str(settings.build_dir))
     p.add_argument("--config", default=str(settings.mkdocs_config))
+    p.add_argument(
+        "--builder",
+        default="mkdocs",
+        choices=("mkdocs", "properdocs", "zensical"),  # publish.BUILDERS (not imported here: it is slow)
+        help="the site builder that renders the staged pages (default: mkdocs)",
+    )
     p.set_defaults(run=_build)
 
     p = commands.add_parser("serve", help="serve the site at / and the API at /api/v1 (builds if needed)")

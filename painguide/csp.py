@@ -2,7 +2,7 @@
 sends and for the meta tag every built page carries (so a copy opened from disk is protected too).
 
 The policy allows only the site's own scripts plus the hashes of the few inline scripts Material writes into
-every page (computed at build time: ``painguide.publish.inline_script_hashes``). With it, each stored-XSS payload
+every page (computed at build time: ``painguide.site.passes.inline_script_hashes``). With it, each stored-XSS payload
 of the first security review would have been blocked even before escaping was fixed, and ``base-uri 'none'``
 stops a ``<base href>`` from loading the site's JavaScript from another host.
 """

@@ -3,9 +3,10 @@
 Layout of the build directory::
 
     build/current -> releases/20261122T101500-1a2b3c   (a symlink, replaced with one rename)
-    build/releases/<id>/docs/       every page as Markdown (hand-written and generated): any MkDocs-compatible
-                                    builder can read it with mkdocs.yml
-    build/releases/<id>/site/       the MkDocs site
+    build/releases/<id>/docs/       every page as Markdown (hand-written and generated), and overrides/ (the
+                                    theme's), which any MkDocs-compatible builder reads with
+    build/releases/<id>/mkdocs.yml  the repository's mkdocs.yml with the navigation filled in (generated)
+    build/releases/<id>/site/       the site: the builder's pages, finished by painguide.site.passes
     build/releases/<id>/index/      the Whoosh index
     build/releases/<id>/catalog.json
     build/releases/<id>/downloads/  LMS files (Common Cartridge, GIFT) by site path; the site has the same bytes
@@ -16,12 +17,9 @@ so a failed build leaves the last good output untouched and a running server nev
 
 from __future__ import annotations
 
-import base64
 import fcntl
-import hashlib
 import json
 import os
-import re
 import shutil
 import time
 import uuid
@@ -34,38 +32,21 @@ from painguide import export as lms  # LMS files; `export` here is the catalog's
 from painguide import search, urls
 from painguide.content.catalog import Catalog
 from painguide.content.validate import load
-from painguide.site import passes, search_index
+from painguide.site import builders, passes, search_index
+from painguide.site import staging as stage
+from painguide.site.builders import Builder as Builder  # re-exported for the CLI
 
 CURRENT = "current"
 RELEASES = "releases"
 KEEP_RELEASES = 3  # the current one and two before it, for requests still reading them
 DOWNLOADS = "downloads"
+BUILDERS = builders.BUILDERS  # the site builders `build` can run (`painguide build --builder`)
 CSP_FILE = "csp.json"  # sha256 hashes of the inline scripts Material puts in pages (for the CSP header)
 LOCK_FILE = ".lock"
-
-# Inline <script> elements that run (not JSON data blocks): Material's small bootstrap scripts.
-_INLINE_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.DOTALL | re.IGNORECASE)
 
 
 class BuildLocked(RuntimeError):
     """Another `painguide build` is writing to the same output directory."""
-
-
-def inline_script_hashes(site: Path) -> list[str]:
-    """CSP source expressions ('sha256-...') for every distinct inline script in the built pages.
-
-    Material's bootstrap script embeds the page's relative base URL, so there is one hash per directory
-    depth plus a few constant ones (tabs, palette): 9 for this site. Everything else is an external file.
-    """
-    found: set[str] = set()
-    for page in site.rglob("*.html"):
-        for match in _INLINE_SCRIPT.finditer(page.read_text(encoding="utf-8")):
-            attrs = match.group("attrs").lower()
-            if "src=" in attrs or "application/json" in attrs:
-                continue
-            digest = hashlib.sha256(match.group("body").encode("utf-8")).digest()
-            found.add("'sha256-" + base64.b64encode(digest).decode() + "'")
-    return sorted(found)
 
 
 @contextmanager
@@ -111,33 +92,23 @@ def export(catalog: Catalog) -> dict[str, Any]:
 def build_site(
     config_file: Path,
     catalog: Catalog,
-    site_dir: Path,
-    docs_dir: Path,
+    staged_dir: Path,
     site_url: str | None = None,
     *,
     strict: bool = True,
     downloads: dict[str, bytes] | None = None,
+    builder: Builder = builders.DEFAULT,
 ) -> None:
-    """Write every page into ``docs_dir`` (a staging copy of docs/ plus the generated pages), then run MkDocs on
-    it in strict mode (a warning or broken link fails the build), handing the plugin the loaded catalog.
-    ``downloads`` (LMS files by site path) are written among the pages, so a page cannot link to one that is
-    missing."""
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.config import load_config
-
-    from painguide.site.plugin import PainGuidePlugin, stage_docs
-
-    options: dict[str, Any] = {"site_dir": str(site_dir), "strict": strict}
-    if site_url:
-        options["site_url"] = site_url
-    config = load_config(str(config_file), **options)
-    staged = stage_docs(catalog, Path(config.docs_dir), docs_dir)
-    _write_files(docs_dir, downloads or {})
-    config.docs_dir = str(docs_dir)
-    plugin = config.plugins["painguide"]
-    assert isinstance(plugin, PainGuidePlugin), "mkdocs.yml must list the painguide plugin"
-    plugin.catalog, plugin.staged = catalog, staged
-    mkdocs_build(config)
+    """Stage every page and the builder's mkdocs.yml into ``staged_dir`` (docs/, mkdocs.yml), run ``builder`` on
+    it in strict mode (a warning or broken link fails the build), then finish each page body: sanitized, then
+    its widgets filled. ``downloads`` (LMS files by site path) are written among the pages, so a page cannot
+    link to one that is missing. The site is ``staged_dir/site``."""
+    staged = stage.stage(config_file, catalog, staged_dir, site_url=site_url, strict=strict)
+    _write_files(staged_dir / stage.DOCS, downloads or {})
+    builders.run(builder, staged.config, strict=strict)
+    site = staged_dir / stage.SITE
+    passes.page_bodies(site, staged.pages, staged.bodies, staged.slots)
+    passes.trim_search_index(site)
 
 
 def configured_site_url(config_file: Path, site_url: str | None = None) -> str | None:
@@ -156,8 +127,17 @@ def _write_files(root: Path, files: dict[str, bytes]) -> None:
         target.write_bytes(data)
 
 
-def build(content: Path, out: Path, config_file: Path, *, site: bool = True, site_url: str | None = None) -> Path:
-    """Validate, build everything into staging, then publish it. Returns the new release path."""
+def build(
+    content: Path,
+    out: Path,
+    config_file: Path,
+    *,
+    site: bool = True,
+    site_url: str | None = None,
+    builder: Builder = builders.DEFAULT,
+) -> Path:
+    """Validate, build everything into staging (the site with ``builder``), then publish it. Returns the new
+    release path."""
     catalog = load(content)  # the one load: raises ContentError before anything is written
     with _locked(out):
         _clean_stale(out)
@@ -176,13 +156,14 @@ def build(content: Path, out: Path, config_file: Path, *, site: bool = True, sit
             documents = list(search.catalog_documents(catalog))
             synonyms = search.synonym_groups(catalog)
             if site:
-                build_site(config_file, catalog, staging / "site", staging / "docs", site_url, downloads=downloads)
-                hashes = inline_script_hashes(staging / "site")
-                passes.content_security_policy(staging / "site", hashes)
-                passes.check_own_ids(staging / "site")
+                build_site(config_file, catalog, staging, site_url, downloads=downloads, builder=builder)
+                built = staging / stage.SITE
+                hashes = passes.inline_script_hashes(built)
+                passes.content_security_policy(built, hashes)
+                passes.check_own_ids(built)
                 (staging / CSP_FILE).write_text(json.dumps(hashes), encoding="utf-8")
                 search_index.write_client_index(
-                    staging / "site",
+                    built,
                     documents,
                     synonyms=synonyms,
                     stop_words=search.STOP_WORDS,

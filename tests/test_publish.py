@@ -87,3 +87,11 @@ def test_old_releases_are_pruned(tmp_path):
         publish.publish(out, releases / name)
     assert sorted(p.name for p in releases.iterdir()) == ["c", "d", "e"]
     assert publish.current(out) == (releases / "e").resolve()
+
+
+def test_the_cli_offers_every_site_builder_publish_runs():
+    from painguide.cli import parser
+
+    build = parser()._subparsers._group_actions[0].choices["build"]  # type: ignore[union-attr]
+    option = next(a for a in build._actions if "--builder" in a.option_strings)
+    assert tuple(option.choices or ()) == publish.BUILDERS and option.default == "mkdocs"

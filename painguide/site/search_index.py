@@ -1,4 +1,4 @@
-"""The header search box's data: the offline index the site ships, and Material's own lunr index cut down.
+"""The header search box's data: the offline index the site ships (Material's lunr index is cut down by passes).
 
 The box runs our worker (docs/assets/javascripts/search-worker.js), which asks the API when the site is
 served by `painguide serve` and otherwise searches ``assets/javascripts/search-docs.js`` with MiniSearch.
@@ -15,7 +15,6 @@ content can close the script or run as code.
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
@@ -95,13 +94,3 @@ def write_client_index(
         f"globalThis.{TUNING_GLOBAL}={script_json(dict(tuning))};\n", encoding="utf-8"
     )
     return target
-
-
-def trim_material_index(site_dir: Path) -> None:
-    """Move Material's full lunr index to ``LUNR_INDEX`` and leave only its config in ``MATERIAL_INDEX``."""
-    index = site_dir / MATERIAL_INDEX
-    if not index.is_file():
-        return
-    shutil.copyfile(index, site_dir / LUNR_INDEX)
-    config = json.loads(index.read_text(encoding="utf-8")).get("config", {})
-    index.write_text(json.dumps({"config": config, "docs": []}), encoding="utf-8")
