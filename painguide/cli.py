@@ -52,7 +52,7 @@ def _publish(content: Path, out: Path, config: Path, builder: str = "mkdocs") ->
         print(f"build failed: {len(exc.problems)} content problem(s); nothing was changed", file=sys.stderr)
         return 1
     except Exception as exc:  # MkDocs aborts (strict warnings, broken links) and I/O errors
-        logging.getLogger("painguide").debug("build failed", exc_info=True)  # --log-level debug shows where
+        logging.getLogger("painguide").debug("build failed", exc_info=True)  # painguide --debug build: where
         # printable: MkDocs' messages quote paths and page text (one failure, one line)
         print(
             f"build failed: {type(exc).__name__}: {printable(str(exc))}; the previous build is untouched",
@@ -125,6 +125,9 @@ def _export(args: argparse.Namespace) -> int:
 def parser() -> argparse.ArgumentParser:
     settings = get_settings()
     root = argparse.ArgumentParser(prog="painguide", description=__doc__)
+    # A failed build prints one line; --debug also logs where it failed (architecture review 2, F12: the
+    # traceback went to a DEBUG log that only `serve` could switch on).
+    root.add_argument("--debug", action="store_true", help="log debug messages, and the traceback of a failure")
     commands = root.add_subparsers(dest="command", required=True)
 
     p = commands.add_parser("validate", help="check every content file; exit 1 on any problem")
@@ -185,6 +188,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"painguide: {exc} (list settings are JSON, e.g. '[\"https://a.org\"]')", file=sys.stderr)
         return 2
     args = parser().parse_args(argv)
+    if args.debug:
+        logging.getLogger("painguide").setLevel(logging.DEBUG)
     return int(args.run(args))
 
 

@@ -19,7 +19,12 @@ def test_schema_json_is_current():
 
 
 def test_readme_documents_every_cli_command():
-    commands = parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    root = parser()
+    for action in root._actions:
+        for flag in action.option_strings:
+            if flag.startswith("--") and flag != "--help":
+                assert f"painguide {flag}" in README, flag
+    commands = root._subparsers._group_actions[0].choices  # type: ignore[union-attr]
     for name, sub in commands.items():
         assert f"painguide {name}" in README, name
         for action in sub._actions:
