@@ -28,12 +28,13 @@ from tests.helpers import (
     FIXTURE_CONTENT,
     MKDOCS,
     REAL_CONTENT,
+    ROOT,
     serving,
     shared_build,
 )
 
 # Fixtures that build the real corpus (~15-60 s) or stand on that build: their tests are `slow`.
-SLOW_FIXTURES = frozenset({"real_built", "real_client", "live_server", "hostile_build"})
+SLOW_FIXTURES = frozenset({"real_built", "real_client", "live_server", "hostile_build", "real_strict"})
 # Fixtures that start Chromium: their tests are `browser`.
 BROWSER_FIXTURES = frozenset({"browser", "page"})
 
@@ -60,6 +61,28 @@ def fixture_catalog() -> Catalog:
 @pytest.fixture(scope="session")
 def real_catalog() -> Catalog:
     return load(REAL_CONTENT)
+
+
+@pytest.fixture(scope="session")
+def real_strict() -> tuple[int, str, str]:
+    """`painguide validate --strict` with no directory, from the repository, in-process and once per run (it
+    reads every patient layer with textstat: 7 s of CPU): (exit code, stdout, stderr)."""
+    import contextlib
+    import io
+
+    from painguide.cli import main
+    from painguide.settings import get_settings
+
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.MonkeyPatch.context() as patch, contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        patch.chdir(ROOT)
+        patch.delenv("PAINGUIDE_CONTENT_DIR", raising=False)
+        get_settings.cache_clear()
+        try:
+            code = main(["validate", "--strict"])
+        finally:
+            get_settings.cache_clear()
+    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture(scope="session")
