@@ -4,9 +4,9 @@ Under pytest-xdist (`make test` runs `-n auto`) the builds are made once for the
 worker: the first worker to need one builds it under a file lock in the run's shared temporary directory and
 the others reuse it (tests.helpers.shared_build). The builds are read-only to the tests.
 
-Markers are derived, not hand-kept: a test that uses a real-corpus build, or the server on it, is `slow`; a
-test that drives Chromium is `browser` (tests/test_markers.py checks the rule), so `make test-fast` never
-builds the real site.
+Markers are derived, not hand-kept: a test that uses a real-corpus build, the server on it, the hostile (XSS)
+build or the real strict validation is `slow`; a test that drives Chromium is `browser` (tests/test_markers.py
+checks the rule), so `make test-fast` never builds the real site.
 """
 
 from __future__ import annotations
@@ -64,11 +64,21 @@ def real_catalog() -> Catalog:
 
 
 @pytest.fixture(scope="session")
-def real_strict() -> tuple[int, str, str]:
-    """`painguide validate --strict` with no directory, from the repository, in-process and once per run (it
-    reads every patient layer with textstat: 7 s of CPU): (exit code, stdout, stderr)."""
+def real_strict(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, str, str]:
+    """`painguide validate --strict` with no directory, from the repository, in-process and once per run, shared
+    by the workers like the builds (it reads every patient layer with textstat: ~7 s of CPU): (exit code,
+    stdout, stderr)."""
+    import json
+
+    result = shared_build(tmp_path_factory, "real-strict", _validate_strict) / "result.json"
+    code, out, err = json.loads(result.read_text(encoding="utf-8"))
+    return code, out, err
+
+
+def _validate_strict(out_dir: Path) -> None:
     import contextlib
     import io
+    import json
 
     from painguide.cli import main
     from painguide.settings import get_settings
@@ -82,7 +92,7 @@ def real_strict() -> tuple[int, str, str]:
             code = main(["validate", "--strict"])
         finally:
             get_settings.cache_clear()
-    return code, out.getvalue(), err.getvalue()
+    (out_dir / "result.json").write_text(json.dumps([code, out.getvalue(), err.getvalue()]), encoding="utf-8")
 
 
 @pytest.fixture(scope="session")
