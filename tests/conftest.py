@@ -1,8 +1,17 @@
-"""One shared fixture data set (tests/data/guidelines), built once per session, and an in-process client."""
+"""One shared fixture data set (tests/data/guidelines), built once per session, and an in-process client.
+
+Under pytest-xdist (`make test` runs `-n auto`) the builds are made once for the whole run, not once per
+worker: the first worker to need one builds it under a file lock in the run's shared temporary directory and
+the others reuse it (tests.helpers.shared_build). The builds are read-only to the tests.
+
+Markers are derived, not hand-kept: a test that uses a real-corpus build, the server on it, the hostile (XSS)
+build or the real strict validation is `slow`; a test that drives Chromium is `browser` (tests/test_markers.py
+checks the rule), so `make test-fast` never builds the real site.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -19,8 +28,29 @@ from tests.helpers import (
     FIXTURE_CONTENT,
     MKDOCS,
     REAL_CONTENT,
+    ROOT,
     serving,
+    shared_build,
 )
+
+# Fixtures that build the real corpus (~15-60 s) or stand on that build: their tests are `slow`.
+SLOW_FIXTURES = frozenset({"real_built", "real_client", "live_server", "hostile_build", "real_strict"})
+# Fixtures that start Chromium: their tests are `browser`.
+BROWSER_FIXTURES = frozenset({"browser", "page"})
+
+
+def derived_markers(fixturenames: Iterable[str]) -> set[str]:
+    """The markers a test must carry because of the fixtures it uses (directly or through other fixtures)."""
+    names = set(fixturenames)
+    return {mark for mark, uses in (("slow", SLOW_FIXTURES), ("browser", BROWSER_FIXTURES)) if names & uses}
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects: the derived markers must count there
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        have = {mark.name for mark in item.iter_markers()}
+        for name in sorted(derived_markers(getattr(item, "fixturenames", ())) - have):
+            item.add_marker(name)
 
 
 @pytest.fixture(scope="session")
@@ -34,19 +64,47 @@ def real_catalog() -> Catalog:
 
 
 @pytest.fixture(scope="session")
+def real_strict(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, str, str]:
+    """`painguide validate --strict` with no directory, from the repository, in-process and once per run, shared
+    by the workers like the builds (it reads every patient layer with textstat: ~7 s of CPU): (exit code,
+    stdout, stderr)."""
+    import json
+
+    result = shared_build(tmp_path_factory, "real-strict", _validate_strict) / "result.json"
+    code, out, err = json.loads(result.read_text(encoding="utf-8"))
+    return code, out, err
+
+
+def _validate_strict(out_dir: Path) -> None:
+    import contextlib
+    import io
+    import json
+
+    from painguide.cli import main
+    from painguide.settings import get_settings
+
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.MonkeyPatch.context() as patch, contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        patch.chdir(ROOT)
+        patch.delenv("PAINGUIDE_CONTENT_DIR", raising=False)
+        get_settings.cache_clear()
+        try:
+            code = main(["validate", "--strict"])
+        finally:
+            get_settings.cache_clear()
+    (out_dir / "result.json").write_text(json.dumps([code, out.getvalue(), err.getvalue()]), encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The fixture content built once (site, index, catalog): the build directory."""
-    out = tmp_path_factory.mktemp("fixture-build")
-    publish.build(FIXTURE_CONTENT, out, MKDOCS)
-    return out
+    return shared_build(tmp_path_factory, "fixture-build", lambda out: publish.build(FIXTURE_CONTENT, out, MKDOCS))
 
 
 @pytest.fixture(scope="session")
 def real_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real corpus built once: for search quality, browser and page tests."""
-    out = tmp_path_factory.mktemp("real-build")
-    publish.build(REAL_CONTENT, out, MKDOCS)
-    return out
+    return shared_build(tmp_path_factory, "real-build", lambda out: publish.build(REAL_CONTENT, out, MKDOCS))
 
 
 @pytest.fixture(scope="session")

@@ -23,6 +23,7 @@ PATHS = [
 
 
 @pytest.mark.slow
+@pytest.mark.serial  # failed 1 run in 3 beside a second pytest-xdist worker (load average 10)
 def test_concurrent_requests_during_rebuilds(tmp_path):
     root = copy_content(tmp_path)
     out = tmp_path / "build"

@@ -21,6 +21,7 @@ from playwright.sync_api import Page, expect
 
 from painguide.content.calculators import InputError, mme, ort_oud, peg, phq9
 from tests.content.test_instruments import MME_CASES, MME_ERRORS, ORT_CASES, PEG_CASES, PHQ9_CASES, block
+from tests.content.test_thresholds import MME_LIMIT_CASES
 from tests.site.test_browser import AXE_TAGS, SEARCH_INDEX, axe_violations, describe
 
 pytestmark = pytest.mark.browser
@@ -51,12 +52,28 @@ def reference(kind: str, inputs: Any) -> tuple[str, str | None, bool | None]:
         return "", None, None
 
 
+def mme_shown(doses: list[dict[str, Any]]) -> tuple[tuple[int, ...], tuple[str, ...]]:
+    """The review prompts and drug cautions the MME page must show: the reference's, or none when it refuses."""
+    try:
+        result = mme(doses, block("mme"))
+    except InputError:
+        return (), ()
+    return result.prompts, result.cautions
+
+
+def _visible(page: Page, attribute: str) -> list[str]:
+    """The values of ``attribute`` on the visible elements that carry it, in page order."""
+    return [str(e.get_attribute(attribute)) for e in page.locator(f"[{attribute}]").all() if e.is_visible()]
+
+
 def _shown(value: float) -> str:
     return str(int(value)) if value == int(value) else str(value)  # JavaScript's String(6.0) is "6"
 
 
 CASES: list[tuple[str, str, Any]] = (
     [(f"mme-{name}", f"mme.html?{mme_query(doses)}", ("mme", doses)) for name, doses, _ in MME_CASES]
+    # totals exactly at each review prompt's value and a tenth under: "at or above" in both languages
+    + [(f"mme-{name}", f"mme.html?{mme_query(doses)}", ("mme", doses)) for name, doses, _ in MME_LIMIT_CASES]
     + [(f"mme-{name}", f"mme.html?{mme_query(doses)}", ("mme", doses)) for name, doses, _ in MME_ERRORS if doses]
     + [(f"peg-{name}", f"peg.html?{urlencode(scores)}", ("peg", scores)) for name, scores, _ in PEG_CASES]
     + [
@@ -115,6 +132,10 @@ def test_linked_case_equals_the_reference(tool_page: Page, live_server, real_bui
     if safety is not None:
         notice = tool_page.locator("[data-safety]")
         expect(notice).to_be_visible() if safety else expect(notice).to_be_hidden()
+    if kind == "mme":  # the review prompts and the drug cautions shown are the reference's (none when refused)
+        prompts, cautions = mme_shown(values)
+        assert _visible(tool_page, "data-prompt") == [str(at) for at in prompts]
+        assert sorted(_visible(tool_page, "data-caution")) == sorted(cautions)
     assert tool_page.errors == []  # type: ignore[attr-defined]  # no script error, no CSP violation
 
 
