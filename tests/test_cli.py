@@ -8,6 +8,7 @@ only a process shows: its exit status and stderr. The real corpus is validated i
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
 from pathlib import Path
@@ -182,3 +183,25 @@ def test_export_of_broken_content_exits_1_and_writes_nothing(tmp_path, capsys):
     assert main(["export", "gift", "--module", "fixture-basics", "--out", str(out), "--content", str(root)]) == 1
     err = capsys.readouterr().err
     assert "fixture-basics.yaml" in err and "nothing was written" in err and not out.exists()
+
+
+def test_debug_shows_where_a_failed_build_failed(tmp_path, capsys, caplog):
+    # a build that fails outside the content (here: no mkdocs.yml) prints one line; --debug adds its traceback
+    args = [
+        "build",
+        "--content",
+        str(FIXTURE_CONTENT),
+        "--out",
+        str(tmp_path / "b"),
+        "--config",
+        str(tmp_path / "x.yml"),
+    ]
+    assert main(args) == 1
+    assert "build failed:" in capsys.readouterr().err and "Traceback" not in caplog.text
+    assert not any(r.exc_info for r in caplog.records)
+    caplog.clear()
+    try:
+        assert main(["--debug", *args]) == 1
+        assert any(r.exc_info for r in caplog.records if r.name == "painguide"), caplog.text
+    finally:
+        logging.getLogger("painguide").setLevel(logging.NOTSET)  # main() set it for the process
