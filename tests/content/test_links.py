@@ -10,7 +10,7 @@ import pytest
 
 from painguide.content import pages
 from painguide.content.validate import validate
-from painguide.site.plugin import pages as generated_pages
+from painguide.site.staging import pages as generated_pages
 from painguide.site.widgets import Slots
 from tests.helpers import FIXTURE_CONTENT, ROOT, copy_content
 

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from painguide import publish
+from painguide.content import links
 from painguide.site import builders, passes
 from tests.helpers import MKDOCS, REAL_CONTENT, copy_content
 
@@ -124,7 +125,10 @@ def test_zensical_renders_the_same_pages_titles_headings_and_text(default_build,
 
 @pytest.mark.slow
 @pytest.mark.parametrize("builder", ["properdocs", "zensical"])
-def test_a_broken_link_fails_every_builder_in_strict_mode_and_says_where(builder, tmp_path):
+def test_a_broken_link_fails_every_builder_in_strict_mode_and_says_where(builder, tmp_path, monkeypatch):
+    # validation refuses a dead link first (painguide.content.links); switched off here, so the builder's own
+    # strict mode, the last line, is what is tested
+    monkeypatch.setattr(links, "problems", lambda catalog: iter(()))
     root = copy_content(tmp_path)
     path = root / "treatments/acetaminophen.yaml"
     text = path.read_text().replace(
