@@ -219,7 +219,11 @@ def main() -> None:
     refused = _validate_until_clean(root, args.content, injected)
     validate_s = time.perf_counter() - started
     started = time.perf_counter()
-    publish.build(root, work / "build", MKDOCS)
+    try:
+        publish.build(root, work / "build", MKDOCS)
+    except BaseException as exc:  # mkdocs' Abort is a SystemExit: it would end the run without a word
+        # valid content that does not build is itself a finding (issue 21: every input that validates builds)
+        raise SystemExit(f"the validated hostile content did not build ({exc!r}); it is kept in {root}") from exc
     build_s = time.perf_counter() - started
     site = work / "build" / "current" / "site"
     pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))

@@ -205,7 +205,7 @@ def treatments_index(kind: kinds.EntryKind, catalog: Catalog) -> str:
             out.append(
                 section(
                     f"[{md_text(comp.title)}]({link(src, urls.entry_page(comp))})",
-                    comp.summary + "\n\n" + listing(src, catalog.treatments_of(cid)),
+                    md_text(comp.summary) + "\n\n" + listing(src, catalog.treatments_of(cid)),
                     2,
                 )
             )

@@ -225,3 +225,18 @@ def test_the_inline_scripts_the_csp_allows_are_materials_four(built):
     # bootstrap (one per folder depth: it embeds the relative base), palette, content tabs and tab-from-hash.
     # A new Material release changes these on purpose: check the new scripts, then record their shapes.
     assert _inline_script_shapes(built / "current" / "site") == PINNED_INLINE_SCRIPTS
+
+
+def test_a_component_summary_stays_text_on_the_treatments_index(fixture_catalog):
+    # found by bench/hostile.py: the one plain-text field written into a page unescaped; a validated summary
+    # with link syntax made the strict build abort ("unrecognized relative link 'jav&#x61;script:…'")
+    from painguide.content import kinds
+    from painguide.site.entries import treatments_index
+
+    component = next(e for e in fixture_catalog.entries.values() if e.type == "component")
+    hostile = component.model_copy(
+        update={"summary": component.summary + " [x](jav&#x61;script:alert(1)) ![p](http://h/p.png)"}
+    )
+    catalog = dataclasses.replace(fixture_catalog, entries={**fixture_catalog.entries, component.id: hostile})
+    html = md.markdown(treatments_index(kinds.BY_TYPE["component"], catalog), extensions=SITE_EXTENSIONS)
+    assert "script:alert(1)" in html and 'href="jav' not in html and "<img" not in html
