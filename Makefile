@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 NODE_STAMP := node_modules/.installed
 
-.PHONY: run test test-fast test-min build validate lint format typecheck lock schema readability eval golden bench lighthouse clean
+.PHONY: run test test-fast test-min build validate lint format typecheck lock schema readability eval golden bench hostile lighthouse clean
 
 # The exact versions CI tested (requirements.lock, from `make lock`), then the project itself.
 $(STAMP): pyproject.toml requirements.lock
@@ -91,6 +91,9 @@ bench: $(STAMP)  ## our search next to FTS5 and tantivy; speed and memory (index
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/load.py
 	$(BIN)/python bench/search_browser.py
+
+hostile: $(STAMP)  ## security review 2's hostile build: every string field poisoned, built, every page opened served and from disk
+	$(BIN)/python bench/hostile.py
 
 lighthouse: $(STAMP) $(NODE_STAMP)  ## Lighthouse scores for home and an entry page
 	$(BIN)/python bench/lighthouse.py
