@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import pytest
@@ -99,3 +99,23 @@ def shared_build(tmp_path_factory: pytest.TempPathFactory, name: str, make: Call
             make(out)
             done.touch()
     return out
+
+
+def _without_nulls(value: object) -> object:
+    """As the export writes it: empty optional fields left out, at every depth."""
+    if isinstance(value, dict):
+        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_nulls(v) for v in value]
+    return value
+
+
+def assert_detail_has_every_stored_field(client: Any, url: str, stored: dict[str, Any], added: set[str]) -> dict:
+    """The API's detail at ``url`` carries every stored field of ``stored`` with the same value, and nothing
+    beyond them but ``added`` (the API's own fields) and nulls (the export leaves out empty fields)."""
+    detail: dict[str, Any] = client.get(url).json()
+    missing = {k for k in stored if k not in detail}
+    assert not missing, f"{stored['id']}: the API drops {sorted(missing)}"
+    assert {k: _without_nulls(detail[k]) for k in stored} == stored, stored["id"]
+    assert {k for k, v in detail.items() if v is not None} - set(stored) <= added, stored["id"]
+    return detail

@@ -9,28 +9,10 @@ from starlette.testclient import TestClient
 from painguide import publish
 from painguide.serve.app import create_app
 from painguide.settings import Settings
+from tests.helpers import assert_detail_has_every_stored_field
 
 # What the API adds to a stored entry (the export has `url` too; a component only for treatments).
 ADDED = {"url", "patient_url", "component"}
-
-
-def without_nulls(value):
-    """As the export writes it: empty optional fields left out, at every depth."""
-    if isinstance(value, dict):
-        return {k: without_nulls(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [without_nulls(v) for v in value]
-    return value
-
-
-def assert_detail_has_every_stored_field(client, stored: dict) -> dict:
-    detail = client.get(f"/api/v1/entries/{stored['id']}").json()
-    missing = {k for k in stored if k not in detail}
-    assert not missing, f"{stored['id']}: the API drops {sorted(missing)}"
-    assert {k: without_nulls(detail[k]) for k in stored} == stored, stored["id"]
-    # nothing beyond the stored fields but the API's own, and nulls (the export leaves out empty fields)
-    assert {k for k, v in detail.items() if v is not None} - set(stored) <= ADDED, stored["id"]
-    return detail
 
 
 def test_health(client):
@@ -88,7 +70,7 @@ def test_entry_detail_has_every_field_of_the_export_and_the_catalog(client, buil
     stored = json.loads((publish.current(built) / "catalog.json").read_text())["entries"]
     assert exported == stored and len(stored) == 14
     for entry in exported:
-        assert_detail_has_every_stored_field(client, entry)
+        assert_detail_has_every_stored_field(client, f"/api/v1/entries/{entry['id']}", entry, ADDED)
 
 
 @pytest.mark.slow
@@ -97,7 +79,7 @@ def test_real_entry_details_have_every_stored_field_and_calculators(real_client,
     assert exported == json.loads((publish.current(real_built) / "catalog.json").read_text())["entries"]
     with_calculator = set()
     for entry in exported:
-        detail = assert_detail_has_every_stored_field(real_client, entry)
+        detail = assert_detail_has_every_stored_field(real_client, f"/api/v1/entries/{entry['id']}", entry, ADDED)
         if detail.get("calculator"):
             with_calculator.add(entry["id"])
     # the hand-copied response model dropped these (F2 of architecture review 2)
