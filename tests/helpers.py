@@ -119,3 +119,35 @@ def assert_detail_has_every_stored_field(client: Any, url: str, stored: dict[str
     assert {k: _without_nulls(detail[k]) for k in stored} == stored, stored["id"]
     assert {k for k, v in detail.items() if v is not None} - set(stored) <= added, stored["id"]
     return detail
+
+
+def read_until_closed(sock: socket.socket, wait: float = 3.0) -> bytes:
+    """Everything a raw socket receives until the server closes it, or until ``wait`` seconds pass without a
+    byte (a reset counts as closed)."""
+    sock.settimeout(wait)
+    chunks = []
+    try:
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    except (TimeoutError, ConnectionResetError):
+        pass
+    return b"".join(chunks)
+
+
+def run_header_box(node: str, request: dict[str, Any]) -> dict[str, Any]:
+    """The header search box's own worker run in node by bench/lunr_eval.js on ``request`` (queries, pages and
+    the box's modes): its ``box`` answer, by mode."""
+    import json
+    import subprocess
+
+    done = subprocess.run(
+        [node, str(ROOT / "bench" / "lunr_eval.js"), "/dev/stdin"],
+        input=json.dumps(request),
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+    box: dict[str, Any] = json.loads(done.stdout)["box"]
+    return box

@@ -18,10 +18,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
+# The non-characters as a character-class body (U+FDD0-U+FDEF, U+xFFFE/U+xFFFF in all 17 planes); the
+# Infobutton's parameter check builds on it too.
+NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
     f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17)
 )
-_REFUSED = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff" + _NONCHARACTERS
+_REFUSED = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff" + NONCHARACTERS
 FORBIDDEN = re.compile(f"[{_REFUSED}]")
 # Shown escaped in messages: the refused code points, line breaks and tabs (a file name with a newline once
 # printed a GitHub Actions workflow command on a line of its own), and the bidirectional controls that

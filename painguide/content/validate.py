@@ -102,6 +102,7 @@ def validate(root: Path, strict: bool = False) -> tuple[Catalog, list[Problem]]:
         id_line = line_of(parsed.node, ["id"])
         if budget := markup.page_problem(walk.texts(parsed.data)):
             problems.append(Problem(shown, id_line, None, budget))
+            catalog.broken.add(doc.id)  # reported once: not again as every reference to it
             continue
         if doc.id != path.stem:
             problems.append(Problem(shown, id_line, "id", f"'{doc.id}' must equal the file name '{path.stem}'"))

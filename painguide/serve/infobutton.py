@@ -18,7 +18,7 @@ from urllib.parse import urljoin
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
-from painguide.content import codes
+from painguide.content import characters, codes
 from painguide.export import xmltext
 from painguide.search import Filters
 from painguide.serve import knowledge
@@ -52,11 +52,7 @@ _TOKEN = r"^[A-Za-z0-9_.:-]{1,64}$"
 # Refused in display names and original text: controls, and what XML 1.0 cannot carry or Unicode calls a
 # non-character (U+FFFE, U+FFFF, U+FDD0-U+FDEF and the last two of every plane): the value is echoed in the
 # Atom feed, and none of them belongs in a term a clinician sees.
-_CONTROL = re.compile(
-    "[\x00-\x1f\x7f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
-    + "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(1, 17))
-    + "]"
-)
+_CONTROL = re.compile(f"[\x00-\x1f\x7f\ud800-\udfff{characters.NONCHARACTERS}]")
 # The parameters the answer depends on, in the order they are echoed (others are accepted and ignored).
 ECHOED = (
     "mainSearchCriteria.v.c",

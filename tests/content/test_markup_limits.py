@@ -143,3 +143,13 @@ def test_problems_with_and_without_a_line_sort_together():
         Problem("a.yaml", 1, None, "m"),
     ]
     assert [p.line for p in sorted(problems)] == [None, 1, 3]
+
+
+def test_a_file_over_its_page_budget_is_reported_once(tmp_path: Path, monkeypatch):
+    # refused by the budget, the entry is not also reported as a missing target of every link to it
+    def budget(texts: list[str]) -> str | None:
+        return "over budget" if texts[:1] == ["therapeutic-alliance"] else None  # its id comes first
+
+    monkeypatch.setattr(markup, "page_problem", budget)
+    _, problems = validate(copy_content(tmp_path))
+    assert [p.message for p in problems] == ["over budget"], [str(p) for p in problems]

@@ -4,16 +4,14 @@ gates (test_search_eval.py) and the golden file (test_search_golden.py)."""
 
 from __future__ import annotations
 
-import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
 
 from painguide.search import quality as evaluation
-from tests.helpers import ROOT, serving
+from tests.helpers import ROOT, run_header_box, serving
 
 QUERIES = evaluation.load_queries(ROOT / "tests" / "search_eval" / "queries.yaml")
 
@@ -43,15 +41,6 @@ def box_rankings(real_built: Path, real_client: TestClient) -> dict[str, dict[st
             "pages": pages,
             "box": {"site": str(site), "modes": [{"name": "served", "origin": origin}, {"name": "offline"}]},
         }
-        done = subprocess.run(
-            [node, str(ROOT / "bench" / "lunr_eval.js"), "/dev/stdin"],
-            input=json.dumps(request),
-            capture_output=True,
-            text=True,
-            check=False,
-            cwd=ROOT,
-        )
-    assert done.returncode == 0, done.stderr
-    box = json.loads(done.stdout)["box"]
+        box = run_header_box(node, request)
     assert (box["served"]["mode"], box["offline"]["mode"]) == ("api", "offline")
     return {name: {q: r["ids"] for q, r in found["results"].items()} for name, found in box.items()}

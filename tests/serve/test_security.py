@@ -19,7 +19,7 @@ from painguide import publish
 from painguide.serve import release
 from painguide.serve.app import create_app
 from painguide.settings import Settings
-from tests.helpers import MKDOCS, copy_content, serving
+from tests.helpers import MKDOCS, copy_content, read_until_closed, serving
 
 PAGE = "/treatments/medications/acetaminophen.html"
 INLINE = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.DOTALL)
@@ -250,14 +250,7 @@ def test_busy_pool_sheds_load_with_503():
 def _raw(port: int, data: bytes, wait: float = 1.0) -> bytes:
     with socket.create_connection(("127.0.0.1", port), timeout=wait + 5) as s:
         s.sendall(data)
-        s.settimeout(wait)
-        chunks = []
-        try:
-            while chunk := s.recv(65536):
-                chunks.append(chunk)
-        except (TimeoutError, ConnectionResetError):
-            pass
-        return b"".join(chunks)
+        return read_until_closed(s, wait)
 
 
 @pytest.mark.slow

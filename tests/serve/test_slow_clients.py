@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from painguide.serve import server
-from tests.helpers import serving
+from tests.helpers import read_until_closed, serving
 
 HEALTH = b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n"
 SLOW_POST = (
@@ -26,22 +26,10 @@ def _connect(port: int, source: str = "127.0.0.1") -> socket.socket:
     return socket.create_connection(("127.0.0.1", port), timeout=5, source_address=(source, 0))
 
 
-def _read(s: socket.socket, wait: float = 3.0) -> bytes:
-    """Everything until the server closes, or until ``wait`` seconds pass without a byte."""
-    s.settimeout(wait)
-    chunks = []
-    try:
-        while chunk := s.recv(65536):
-            chunks.append(chunk)
-    except (TimeoutError, ConnectionResetError):
-        pass
-    return b"".join(chunks)
-
-
 def _ask(port: int, data: bytes, source: str = "127.0.0.1") -> bytes:
     with _connect(port, source) as s:
         s.sendall(data)
-        return _read(s, wait=1.0)
+        return read_until_closed(s, wait=1.0)
 
 
 def _status(answer: bytes) -> int:
@@ -92,7 +80,7 @@ def test_a_slow_body_gets_408(port):
     with _connect(port) as s:
         s.sendall(SLOW_POST)
         started = time.monotonic()
-        answer = _read(s, wait=5)
+        answer = read_until_closed(s, wait=5)
     assert _status(answer) == 408 and _json(answer)["error"] == {
         "code": "timeout",
         "message": "the request body arrived too slowly",
@@ -113,7 +101,7 @@ def test_a_body_that_keeps_coming_is_read(port):
         for i in range(0, len(body), step):
             s.sendall(body[i : i + step])
             time.sleep(0.15)
-        answer = _read(s)
+        answer = read_until_closed(s)
     assert _status(answer) == 400, answer[:200]  # read whole, then refused as not a CDS Hooks call
 
 
@@ -138,7 +126,7 @@ def test_a_client_at_its_cap_loses_its_idle_connections_first(port):
             s.sendall(HEALTH)  # answered, then idle on keep-alive
             assert s.recv(65536).startswith(b"HTTP/1.1 200")
         assert _health_status(port) == 200  # the oldest idle one was closed for it
-        assert sum(_read(s, wait=0.05) == b"" for s in held) >= 1
+        assert sum(read_until_closed(s, wait=0.05) == b"" for s in held) >= 1
     finally:
         for s in held:
             s.close()
@@ -176,7 +164,7 @@ def test_idle_and_unfinished_connections_do_not_decide_the_503s(built, monkeypat
             # all 10 places are taken by unfinished heads: the oldest is closed for each newcomer
             assert _health_status(port) == 200
             assert _status(_ask(port, b"GET /api/v1/entries HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
-            assert sum(_read(s, wait=0.05) == b"" for s in held) >= 2
+            assert sum(read_until_closed(s, wait=0.05) == b"" for s in held) >= 2
         finally:
             for s in held:
                 s.close()

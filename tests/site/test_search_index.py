@@ -17,7 +17,7 @@ import pytest
 
 from painguide import search
 from painguide.site import search_index
-from tests.helpers import ROOT, serving
+from tests.helpers import ROOT, run_header_box, serving
 
 JS = ROOT / "docs" / "assets" / "javascripts"
 
@@ -116,14 +116,5 @@ def test_worker_cuts_a_long_query_to_the_exported_limit(built, client):
             "pages": pages,
             "box": {"site": site, "modes": [{"name": "served", "origin": origin}]},
         }
-        done = subprocess.run(
-            [node, str(ROOT / "bench" / "lunr_eval.js"), "/dev/stdin"],
-            input=json.dumps(request),
-            capture_output=True,
-            text=True,
-            check=False,
-            cwd=ROOT,
-        )
-    assert done.returncode == 0, done.stderr
-    box = json.loads(done.stdout)["box"]["served"]
+        box = run_header_box(node, request)["served"]
     assert box["mode"] == "api" and box["results"][query]["ids"][:1] == ["acetaminophen"]
