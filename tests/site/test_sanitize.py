@@ -4,7 +4,8 @@ import re
 
 import pytest
 
-from painguide.site.sanitize import markdown_to_html, sanitize_page
+from painguide.content.markup import render_markdown
+from painguide.site.sanitize import sanitize_page
 
 ATTACKS = [
     "<script>alert(1)</script>",
@@ -22,7 +23,7 @@ ATTACKS = [
 
 @pytest.mark.parametrize("attack", ATTACKS)
 def test_markdown_output_is_safe(attack):
-    out = markdown_to_html(f"Text before. {attack} Text after.").lower()
+    out = render_markdown(f"Text before. {attack} Text after.").lower()
     assert "<script" not in out and "onerror" not in out and "onload" not in out
     assert "javascript:" not in out and "<iframe" not in out and "data:text/html" not in out
     assert "style=" not in out and "<object" not in out and "<form" not in out
@@ -30,7 +31,7 @@ def test_markdown_output_is_safe(attack):
 
 
 def test_markdown_keeps_formatting():
-    out = markdown_to_html("**Bold**, *em*, [link](https://example.org)\n\n- one\n- two")
+    out = render_markdown("**Bold**, *em*, [link](https://example.org)\n\n- one\n- two")
     assert "<strong>Bold</strong>" in out and "<em>em</em>" in out and "<li>one</li>" in out
     assert 'href="https://example.org"' in out
 
